@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { createDatabase, databaseBackend } from './database.ts'
+import { migrate } from './migrate.ts'
+
+describe('createDatabase', () => {
+  it('persists embedded PGlite in dataDir across reopen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'podlaunch-db-'))
+    try {
+      const first = createDatabase({ dataDir: join(dir, 'pglite') })
+      expect(databaseBackend(first).kind).toBe('pglite')
+      await migrate(first)
+      await first.insertInto('users').values({ name: 'persisted' }).execute()
+      await first.destroy()
+
+      const second = createDatabase({ dataDir: join(dir, 'pglite') })
+      const users = await second.selectFrom('users').select('name').execute()
+      expect(users).toEqual([{ name: 'persisted' }])
+      expect((await migrate(second)).applied).toEqual([])
+      await second.destroy()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('serializes concurrent transactions on the single PGlite connection', async () => {
+    const db = createDatabase()
+    await sql`CREATE TABLE counter (n int)`.execute(db)
+    await sql`INSERT INTO counter VALUES (0)`.execute(db)
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.transaction().execute(async (trx) => {
+          const row = await sql<{ n: number }>`SELECT n FROM counter`.execute(trx)
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          await sql`UPDATE counter SET n = ${(row.rows[0]?.n ?? 0) + 1}`.execute(trx)
+        }),
+      ),
+    )
+    const final = await sql<{ n: number }>`SELECT n FROM counter`.execute(db)
+    expect(final.rows[0]?.n).toBe(20)
+    await db.destroy()
+  })
+
+  it.runIf(Boolean(process.env.DATABASE_URL))('uses a pg Pool for a URL', async () => {
+    const db = createDatabase({ url: process.env.DATABASE_URL })
+    expect(databaseBackend(db).kind).toBe('postgres')
+    const result = await sql<{ one: number }>`SELECT 1 AS one`.execute(db)
+    expect(result.rows[0]?.one).toBe(1)
+    await db.destroy()
+  })
+})
