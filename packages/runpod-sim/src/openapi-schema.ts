@@ -8,7 +8,7 @@ export const OPENAPI_DOCUMENT_URL = new URL("../openapi/runpod-openapi-v2.json",
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-export interface CreatePodValidation {
+export interface SchemaCheck {
   valid: boolean;
   /** One entry per violation, `<json path>: <message>`, the shape of the API's `errors`. */
   errors: string[];
@@ -104,19 +104,33 @@ export function formatSchemaErrors(errors: readonly ErrorObject[] | null | undef
   return [...lines];
 }
 
-/** Validates `POST /v2/pods` bodies against the document's `CreatePodRequest`. */
-export function createPodBodyValidator(doc: JsonObject = loadOpenApiDocument()): (body: unknown) => CreatePodValidation {
-  const validate = compileComponent(doc, "CreatePodRequest");
-  return (body) => {
-    const valid = validate(body);
+/** A checker for one component of the document, e.g. `CreatePodRequest`. */
+export function componentChecker(name: string, doc: JsonObject = loadOpenApiDocument()): (value: unknown) => SchemaCheck {
+  const validate = compileComponent(doc, name);
+  return (value) => {
+    const valid = validate(value);
     return { valid, errors: valid ? [] : formatSchemaErrors(validate.errors) };
   };
 }
 
-let shared: ((body: unknown) => CreatePodValidation) | undefined;
+// A cache of validators compiled from the checked-in document: pure, so safe to share.
+const compiled = new Map<string, (value: unknown) => SchemaCheck>();
 
-/** Schema-only check of a create body (what the API answers 422 for). Compiled once, lazily. */
-export function checkCreatePodSchema(body: unknown): CreatePodValidation {
-  shared ??= createPodBodyValidator();
-  return shared(body);
+function checkComponent(name: string, value: unknown): SchemaCheck {
+  let check = compiled.get(name);
+  if (check === undefined) {
+    check = componentChecker(name);
+    compiled.set(name, check);
+  }
+  return check(value);
+}
+
+/** Schema-only check of a `POST /v2/pods` body (what the API answers 422 for). */
+export function checkCreatePodSchema(body: unknown): SchemaCheck {
+  return checkComponent("CreatePodRequest", body);
+}
+
+/** Schema-only check of a `POST /v2/pods/{id}/action` body. */
+export function checkPodActionSchema(body: unknown): SchemaCheck {
+  return checkComponent("PodActionRequest", body);
 }

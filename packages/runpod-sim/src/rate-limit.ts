@@ -28,22 +28,33 @@ export class RateLimitMeter {
   }
 
   /** Records one request and returns the `RateLimit` and `RateLimit-Policy` headers. */
-  hit(throttledForSeconds?: number): Record<string, string> {
-    const nowSeconds = Math.floor(this.#clock.now() / 1000);
+  hit(): Record<string, string> {
+    const nowSeconds = this.#nowSeconds();
+    for (const w of WINDOWS) {
+      const start = nowSeconds - (nowSeconds % w.seconds);
+      const current = this.#counts.get(w.name);
+      if (current !== undefined && current.start === start) current.count += 1;
+      else this.#counts.set(w.name, { start, count: 1 });
+    }
+    return this.headers();
+  }
+
+  /** The current headers; `throttledForSeconds` shows an exhausted minute window. */
+  headers(throttledForSeconds?: number): Record<string, string> {
+    const nowSeconds = this.#nowSeconds();
     const members = WINDOWS.map((w) => {
       const start = nowSeconds - (nowSeconds % w.seconds);
       const current = this.#counts.get(w.name);
-      const state = current !== undefined && current.start === start ? current : { start, count: 0 };
-      state.count += 1;
-      this.#counts.set(w.name, state);
-      let remaining = Math.max(0, w.quota - state.count);
-      let reset = start + w.seconds - nowSeconds;
-      if (throttledForSeconds !== undefined && w.name === "minute") {
-        remaining = 0;
-        reset = throttledForSeconds;
-      }
+      const used = current !== undefined && current.start === start ? current.count : 0;
+      const exhausted = throttledForSeconds !== undefined && w.name === "minute";
+      const remaining = exhausted ? 0 : Math.max(0, w.quota - used);
+      const reset = exhausted ? throttledForSeconds : start + w.seconds - nowSeconds;
       return `"${w.name}";r=${remaining};t=${reset}`;
     });
     return { RateLimit: members.join(", "), "RateLimit-Policy": RATE_LIMIT_POLICY };
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now() / 1000);
   }
 }

@@ -1,0 +1,202 @@
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { validateCreatePodBody } from "./create-rules.ts";
+import { checkCreateFaults, patchFaultPlan, takeRateLimit, takeServerError } from "./faults.ts";
+import { checkPodActionSchema } from "./openapi-schema.ts";
+import { ActionConflictError } from "./pod-manager.ts";
+import type { PodManager } from "./pod-manager.ts";
+import { apiViewOf } from "./pod-record.ts";
+import type { PodRecord } from "./pod-record.ts";
+import { ProblemError, problem, sendEmpty, sendJson, sendProblem } from "./problem.ts";
+import type { RateLimitMeter } from "./rate-limit.ts";
+import type { Clock, FaultPlan, PodAction } from "./types.ts";
+
+export interface ApiContext {
+  apiKey: string;
+  clock: Clock;
+  manager: PodManager;
+  faults: FaultPlan;
+  meter: RateLimitMeter;
+  createRequests: unknown[];
+  /** null: any data center id is accepted. */
+  dataCenters: readonly string[] | null;
+  capacityRotation: { next: number };
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(ctx, req, res).catch((error: unknown) => {
+      const planned = error instanceof ProblemError;
+      const body = planned ? error.problem : problem(500, "Something went wrong.");
+      if (!res.headersSent) sendProblem(res, body, planned ? error.headers : {});
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://sim.local");
+  const control = url.pathname.startsWith("/_sim/");
+  if (!control && ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
+  for (const [name, value] of Object.entries(ctx.meter.hit())) res.setHeader(name, value);
+  authenticate(ctx, req);
+  const retryAfter = control ? undefined : takeRateLimit(ctx.faults);
+  if (retryAfter !== undefined) {
+    throw new ProblemError(problem(429, "rate limit exceeded for the minute window"), {
+      ...ctx.meter.headers(retryAfter),
+      "Retry-After": String(retryAfter),
+    });
+  }
+  if (!control) takeServerError(ctx.faults);
+  const segments = url.pathname.split("/").filter((part) => part !== "").map(decodeURIComponent);
+  const method = req.method ?? "GET";
+  if (control) return handleControl(ctx, method, segments.slice(1), req, res);
+  const [v2, pods, id, sub, ...rest] = segments;
+  if (v2 !== "v2" || pods !== "pods" || rest.length > 0) throw notFound();
+  if (id === undefined) {
+    if (method === "GET") return listPods(ctx, url, res);
+    if (method === "POST") return createPod(ctx, req, res);
+    throw notFound();
+  }
+  const pod = ctx.manager.visible(id);
+  if (sub === undefined && method === "GET") return sendJson(res, 200, viewOf(ctx, podOr404(pod, id)));
+  if (sub === undefined && method === "DELETE") {
+    await ctx.manager.terminate(podOr404(pod, id));
+    return sendEmpty(res, 204);
+  }
+  if (sub === "action" && method === "POST") return podAction(ctx, podOr404(pod, id), req, res);
+  if (sub === "logs" && method === "GET") return podLogs(podOr404(pod, id), url, res);
+  throw notFound();
+}
+
+function authenticate(ctx: ApiContext, req: IncomingMessage): void {
+  const header = req.headers.authorization;
+  if (header === undefined || !/^Bearer\s+\S/i.test(header)) {
+    throw new ProblemError(problem(401, "missing bearer token"));
+  }
+  if (header.replace(/^Bearer\s+/i, "").trim() !== ctx.apiKey) {
+    throw new ProblemError(problem(401, "invalid API key"));
+  }
+}
+
+function listPods(ctx: ApiContext, url: URL, res: ServerResponse): void {
+  const name = url.searchParams.get("name");
+  const pods = ctx.manager
+    .all()
+    .filter((pod) => pod.status !== "TERMINATED" && (name === null || pod.name === name))
+    .map((pod) => viewOf(ctx, pod));
+  sendJson(res, 200, { pods });
+}
+
+async function createPod(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  ctx.createRequests.push(body);
+  const check = validateCreatePodBody(body);
+  if (!check.valid) throw new ProblemError(problem(check.status, check.detail, check.errors));
+  const spec = check.body;
+  checkCreateFaults(ctx.faults, spec.gpu?.id, ctx.capacityRotation);
+  const wanted = spec.dataCenterIds ?? [];
+  const unknown = ctx.dataCenters === null ? [] : wanted.filter((dc) => !ctx.dataCenters?.includes(dc));
+  if (unknown.length > 0) {
+    throw new ProblemError(problem(400, `Unknown data center id(s): ${unknown.join(", ")}.`));
+  }
+  const dataCenterId = wanted[0] ?? ctx.dataCenters?.[0] ?? "US-TX-3";
+  const pod = ctx.manager.create(spec, dataCenterId);
+  sendJson(res, 201, viewOf(ctx, pod));
+}
+
+async function podAction(ctx: ApiContext, pod: PodRecord, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  const check = checkPodActionSchema(body);
+  if (!check.valid) throw new ProblemError(problem(422, "Request validation failed.", check.errors));
+  const action = (body as { action: PodAction }).action;
+  try {
+    await ctx.manager.act(pod, action);
+  } catch (error) {
+    if (error instanceof ActionConflictError) throw new ProblemError(problem(409, error.message));
+    throw error;
+  }
+  if (action === "terminate") return sendEmpty(res, 204);
+  sendJson(res, 200, viewOf(ctx, pod));
+}
+
+async function podLogs(pod: PodRecord, url: URL, res: ServerResponse): Promise<void> {
+  // The real endpoint streams Server-Sent Events; plain text is enough for tests and humans.
+  const text = await readFile(pod.logPath, "utf8").catch(() => "");
+  const tail = Number(url.searchParams.get("tail") ?? "0");
+  const lines = text.split("\n");
+  const body = tail > 0 ? lines.slice(-tail - 1).join("\n") : text;
+  res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+  res.end(body);
+}
+
+async function handleControl(
+  ctx: ApiContext,
+  method: string,
+  segments: string[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const [first, id, verb] = segments;
+  if (first === "faults" && id === undefined) {
+    if (method === "GET") return sendJson(res, 200, ctx.faults);
+    if (method === "POST") {
+      const errors = patchFaultPlan(ctx.faults, await readJson(req));
+      if (errors.length > 0) throw new ProblemError(problem(422, "Invalid fault plan.", errors));
+      return sendJson(res, 200, ctx.faults);
+    }
+  }
+  if (first === "pods" && id === undefined && method === "GET") {
+    return sendJson(res, 200, { pods: ctx.manager.all().map((pod) => ctx.manager.info(pod)) });
+  }
+  const pod = id === undefined ? undefined : ctx.manager.record(id);
+  if (first === "pods" && pod !== undefined && method === "POST") {
+    if (verb === "kill") {
+      const body = (await readJson(req, true)) as { restart?: unknown } | null;
+      await ctx.manager.kill(pod, body?.restart !== false);
+      return sendJson(res, 200, ctx.manager.info(pod));
+    }
+    if (verb === "silence" || verb === "resume") {
+      if (verb === "silence") ctx.manager.silence(pod);
+      else ctx.manager.resume(pod);
+      return sendJson(res, 200, ctx.manager.info(pod));
+    }
+  }
+  throw notFound();
+}
+
+function viewOf(ctx: ApiContext, pod: PodRecord): Record<string, unknown> {
+  return apiViewOf(pod, ctx.clock.now());
+}
+
+function podOr404(pod: PodRecord | undefined, id: string): PodRecord {
+  if (pod === undefined) throw new ProblemError(problem(404, `pod not found: ${id}`));
+  return pod;
+}
+
+function notFound(): ProblemError {
+  return new ProblemError(problem(404, "resource not found"));
+}
+
+async function readJson(req: IncomingMessage, allowEmpty = false): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new ProblemError(problem(413, "Request body too large."));
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "" && allowEmpty) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ProblemError(problem(400, "Request body is not valid JSON."));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http'
+import type { Kysely } from 'kysely'
+import type { Database } from '@podlaunch/db'
+import { bearerToken } from './auth/api-key.ts'
+import { authenticateApiKey, type AuthenticatedUser } from './auth/authenticate.ts'
+import type { Clock } from './clock.ts'
+import type { ServerConfig } from './config.ts'
+import type { Logger } from './logger.ts'
+
+/**
+ * What the server is made of. Built once at start (or directly by tests) and passed in:
+ * no module holds a database, clock or provider of its own.
+ */
+export interface ServerDeps {
+  db: Kysely<Database>
+  clock: Clock
+  logger: Logger
+  config: ServerConfig
+}
+
+/** The inner context: dependencies plus the caller. Tests build it directly. */
+export interface Context extends ServerDeps {
+  user: AuthenticatedUser | undefined
+}
+
+export function createInnerContext(deps: ServerDeps, user?: AuthenticatedUser): Context {
+  return { ...deps, user }
+}
+
+/** The outer context: reads the API key from the request. */
+export function createContextFactory(deps: ServerDeps) {
+  return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
+    const user = await authenticateApiKey(deps.db, deps.clock, bearerToken(req.headers.authorization))
+    return createInnerContext(deps, user)
+  }
+}

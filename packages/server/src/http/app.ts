@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createHTTPHandler } from '@trpc/server/adapters/standalone'
+import { createContextFactory, type ServerDeps } from '../context.ts'
+import { redactUrl } from '../logger.ts'
+import { appRouter } from '../router.ts'
+import { healthRoute } from './health.ts'
+import { sendError } from './respond.ts'
+import { matchRoute, type HttpRoute } from './route.ts'
+import { createStaticHandler } from './static-files.ts'
+
+export interface RequestHandlerOptions {
+  /** Built admin app to serve at `/`. */
+  adminDir?: string | undefined
+  /** More plain-HTTP routes (pod endpoints, uploads, downloads). */
+  routes?: readonly HttpRoute[]
+}
+
+/** One node request listener for everything: tRPC at /trpc, plain HTTP routes, the admin app. */
+export function createRequestHandler(deps: ServerDeps, options: RequestHandlerOptions = {}) {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: createContextFactory(deps),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error, path }, 'tRPC procedure failed')
+    },
+  })
+  const routes: HttpRoute[] = [healthRoute(deps), ...(options.routes ?? [])]
+  const serveStatic = options.adminDir ? createStaticHandler(options.adminDir) : undefined
+
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now()
+    res.on('finish', () => {
+      deps.logger.info(
+        { method: req.method, url: redactUrl(req.url ?? ''), status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      )
+    })
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname.startsWith('/trpc/')) return trpc(req, res)
+      const method = req.method ?? 'GET'
+      const match = matchRoute(routes, method, url.pathname)
+      if (match === 'method-not-allowed') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`)
+      if (match) return await match.route.handle(req, res, match.params, url)
+      if ((method === 'GET' || method === 'HEAD') && serveStatic && !url.pathname.startsWith('/v1/')) {
+        if (await serveStatic(url.pathname, res, method === 'HEAD')) return
+      }
+      sendError(res, 404, 'NOT_FOUND', 'no such endpoint')
+    } catch (error) {
+      deps.logger.error({ err: error, url: redactUrl(req.url ?? '') }, 'request failed')
+      sendError(res, 500, 'INTERNAL', 'internal error')
+    }
+  }
+}

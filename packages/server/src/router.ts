@@ -1,0 +1,10 @@
+import { apiKeysRouter } from './api-keys/router.ts'
+import { authedProcedure, router } from './trpc.ts'
+
+/** The root router only composes the domain routers. */
+export const appRouter = router({
+  me: authedProcedure.query(({ ctx }) => ({ id: ctx.user.id, name: ctx.user.name, isAdmin: ctx.user.isAdmin })),
+  apiKeys: apiKeysRouter,
+})
+
+export type AppRouter = typeof appRouter

@@ -1,0 +1,63 @@
+// Test support for this package and its dependents: real databases, real HTTP on port 0.
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { Database } from '@podlaunch/db'
+import { generateApiKey } from './auth/api-key.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { defaultConfig } from './config.ts'
+import type { ServerDeps } from './context.ts'
+import { silentLogger } from './logger.ts'
+
+export interface TestUser {
+  id: string
+  apiKey: string
+  apiKeyId: string
+}
+
+export async function createTestUser(db: Kysely<Database>, name = 'user', isAdmin = false): Promise<TestUser> {
+  const user = await db.insertInto('users').values({ name, is_admin: isAdmin }).returning('id').executeTakeFirstOrThrow()
+  const key = generateApiKey()
+  const row = await db
+    .insertInto('api_keys')
+    .values({ user_id: user.id, name: `${name} key`, key_hash: key.hash, prefix: key.prefix })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return { id: user.id, apiKey: key.key, apiKeyId: row.id }
+}
+
+export async function createTestDeps(db: Kysely<Database>, clock: Clock = systemClock): Promise<ServerDeps & { cleanup(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'podlaunch-server-'))
+  return {
+    db,
+    clock,
+    logger: silentLogger(),
+    config: defaultConfig({ dataDir }),
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  }
+}
+
+export interface RunningHttp {
+  server: Server
+  url: string
+  close(): Promise<void>
+}
+
+export async function listenOnLoopback(listener: RequestListener): Promise<RunningHttp> {
+  const server = createServer(listener)
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
