@@ -41,7 +41,7 @@ pl_enqueue() { # event-json...
   { printf '{"seq":%s,"events":[%s]}' "$seq" "$*" >"$tmp" &&
     mv -f "$tmp" "$PL_LAST_OUTBOX" &&
     printf '%s\n' "$seq" >"$PL_STATE/seq.tmp-$BASHPID" &&
-    mv -f "$PL_STATE/seq.tmp-$BASHPID" "$PL_STATE/seq"; } 8>&- 9>&-
+    mv -f "$PL_STATE/seq.tmp-$BASHPID" "$PL_STATE/seq"; }
   local rc=$?
   pl_unlock seq
   return "$rc"

@@ -1,0 +1,54 @@
+// The one place that reads process.env for the server app.
+import { isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be at most 65535').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    }),
+  PODLAUNCH_DATA_DIR: z.string().min(1).default('.podlaunch'),
+  PODLAUNCH_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .refine((value) => value === undefined || /^https?:\/\//.test(value) && URL.canParse(value), {
+      message: 'must be an http:// or https:// URL',
+    }),
+  PODLAUNCH_ADMIN_API_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .refine((value) => value === undefined || /^pl_[A-Za-z0-9_-]{43}$/.test(value), {
+      message: 'must be pl_ followed by 43 base64url characters',
+    }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+})
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; publicUrl: string }
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the environment; the error names the first bad variable and never echoes its value. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
+  const result = EnvSchema.safeParse(source)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const name = String(issue.path[0] ?? 'environment')
+    throw new ConfigError(`invalid configuration: ${name} ${issue.message}`)
+  }
+  const env = result.data
+  const dataDir = isAbsolute(env.PODLAUNCH_DATA_DIR) ? env.PODLAUNCH_DATA_DIR : resolve(cwd, env.PODLAUNCH_DATA_DIR)
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST
+  const publicUrl = (env.PODLAUNCH_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env.PORT}`).replace(/\/+$/, '')
+  return { ...env, dataDir, publicUrl }
+}
