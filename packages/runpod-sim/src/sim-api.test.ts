@@ -27,7 +27,7 @@ describe("runpod-sim REST v2 API", () => {
 
   it("creates a pod that goes PROVISIONING → STARTING → RUNNING and runs its args", async () => {
     await sim.close();
-    sim = await startRunpodSim({ provisioningMs: 150, startingMs: 150 });
+    sim = await startRunpodSim({ provisioningMs: 200, startingMs: 200 });
     const args = `echo "$RUNPOD_POD_ID $RUNPOD_GPU_COUNT $RUNPOD_DC_ID $PODLAUNCH_DEPLOYMENT_ID" > started.txt; echo "$RUNPOD_API_KEY" > key.txt; echo hello-log; exec sleep 30`;
     const created = await call(sim, "POST", "/pods", exampleBody({ args, gpu: { id: "NVIDIA H100 80GB HBM3", count: 2 } }));
     expect(created.status).toBe(201);
@@ -35,7 +35,7 @@ describe("runpod-sim REST v2 API", () => {
     expect(created.body).toMatchObject({ status: "PROVISIONING", runtime: null, actions: ["stop", "terminate"] });
     expect(created.body).not.toHaveProperty("env");
     const id = created.body.id as string;
-    const seen = new Set<string>();
+    const seen = new Set<string>(["PROVISIONING"]);
     await waitFor(async () => {
       const pod = (await call(sim, "GET", `/pods/${id}`)).body;
       seen.add(pod.status);
@@ -43,17 +43,18 @@ describe("runpod-sim REST v2 API", () => {
     });
     expect([...seen]).toEqual(["PROVISIONING", "STARTING", "RUNNING"]);
     const info = sim.pod(id);
-    const file = join(info?.dir ?? "", "started.txt");
-    await waitFor(() => existsSync(file) && readFileSync(file, "utf8").includes("\n"));
-    expect(readFileSync(file, "utf8")).toBe(`${id} 2 US-TX-3 dep1\n`);
+    const logs = await waitFor(async () => {
+      const res = await call(sim, "GET", `/pods/${id}/logs`);
+      return res.text.includes("hello-log") ? res : undefined;
+    });
+    expect(logs.headers.get("content-type")).toContain("text/plain");
+    expect(readFileSync(join(info?.dir ?? "", "started.txt"), "utf8")).toBe(`${id} 2 US-TX-3 dep1\n`);
     const podKey = readFileSync(join(info?.dir ?? "", "key.txt"), "utf8").trim();
     expect(podKey).toBe(info?.podApiKey);
     expect(podKey).not.toBe(sim.apiKey);
     const pod = (await call(sim, "GET", `/pods/${id}`)).body;
     expect(pod).toMatchObject({ cost: 5.98, gpu: { id: "NVIDIA H100 80GB HBM3", count: 2 }, dataCenterId: "US-TX-3" });
     expect(pod.runtime.gpus).toHaveLength(2);
-    const logs = await call(sim, "GET", `/pods/${id}/logs`);
-    expect(logs.text).toContain("hello-log");
     expect(sim.createRequests).toEqual([exampleBody({ args, gpu: { id: "NVIDIA H100 80GB HBM3", count: 2 } })]);
   });
 

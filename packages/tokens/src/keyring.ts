@@ -39,7 +39,7 @@ const states = new WeakMap<Keyring, KeyringState>()
 
 export async function createKeyring(options: CreateKeyringOptions): Promise<Keyring> {
   const signing = parseSigningJwk(options.signingKey, 'signingKey')
-  const signingKid = await resolveKid({ ...signing, kid: options.signingKey.kid }, 'signingKey')
+  const signingKid = await resolveKid(signing, 'signingKey')
   const privateKey = await importJWK({ kty: signing.kty, crv: signing.crv, x: signing.x, d: signing.d }, 'EdDSA', {
     extractable: false,
   })

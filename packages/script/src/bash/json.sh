@@ -47,10 +47,10 @@ pl_ev_status() { # out status reason message exitCode logTail
   local extra="" j
   pl_json_str j "$2"
   extra+=",\"status\":$j"
-  if [[ -n $3 ]]; then pl_json_str j "$3"; extra+=",\"reason\":$j"; fi
-  if [[ -n $4 ]]; then pl_json_str j "$4"; extra+=",\"message\":$j"; fi
-  if [[ -n $5 ]]; then extra+=",\"exitCode\":$5"; fi
-  if [[ -n $6 ]]; then pl_json_str j "$6"; extra+=",\"logTail\":$j"; fi
+  if [[ -n ${3:-} ]]; then pl_json_str j "$3"; extra+=",\"reason\":$j"; fi
+  if [[ -n ${4:-} ]]; then pl_json_str j "$4"; extra+=",\"message\":$j"; fi
+  if [[ -n ${5:-} ]]; then extra+=",\"exitCode\":$5"; fi
+  if [[ -n ${6:-} ]]; then pl_json_str j "$6"; extra+=",\"logTail\":$j"; fi
   pl_ev_simple "$1" status "$extra"
 }
 
@@ -58,7 +58,7 @@ pl_ev_report() { # out kind message [data-json]
   local extra="" j
   pl_json_str j "$2"
   extra+=",\"kind\":$j"
-  if [[ -n $3 ]]; then pl_json_str j "$3"; extra+=",\"message\":$j"; fi
+  if [[ -n ${3:-} ]]; then pl_json_str j "$3"; extra+=",\"message\":$j"; fi
   if [[ -n ${4:-} ]]; then extra+=",\"data\":$4"; fi
   pl_ev_simple "$1" report "$extra"
 }

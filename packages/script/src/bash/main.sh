@@ -24,6 +24,14 @@ pl_on_err() { # exit-code line command
   pl_fail "$(pl_phase_reason)" "line $2: \`$3\` failed with exit code $1" "$1"
 }
 
+# `set -u` and a few other errors end bash without the ERR trap: this catches
+# those so even an unexpected exit reports, asks for termination and waits.
+pl_on_exit() { # exit-code
+  [[ $BASHPID == "$PL_MAIN_PID" && -z ${PL_FINISHING:-} ]] || return 0
+  trap - EXIT
+  pl_fail "$(pl_phase_reason)" "the bootstrap script stopped unexpectedly (exit code $1)" "$1"
+}
+
 pl_fail() { # reason message [exit-code]
   local rc=${3:-1}
   ((rc != 0)) || rc=1
@@ -52,6 +60,7 @@ pl_mark_finished() { # status exit-code
 pl_finish() { # status reason message exit-code
   trap - ERR
   set +e
+  PL_FINISHING=1
   local tail=""
   pl_stop_background
   pl_mark_finished "$1" "$4"
@@ -76,17 +85,20 @@ pl_finish() { # status reason message exit-code
 pl_end() { # exit-code
   trap - ERR
   set +e
+  PL_FINISHING=1
   if [[ $PL_ON_FINISH == exit ]]; then
     pl_log "exiting with code $1"
     pl_logger_sync
+    pl_ship_all 1
     exit "$1"
   fi
+  pl_log "job over; sleeping until the pod is terminated"
+  pl_logger_sync
+  pl_ship_all 1
   while ! pl_outbox_empty && [[ $PL_CAN_REPORT == 1 ]]; do
     sleep 30
     pl_drain
   done
-  pl_log "job over; sleeping until the pod is terminated"
-  pl_logger_sync
   while :; do sleep infinity || sleep 86400; done
 }
 
@@ -110,6 +122,7 @@ pl_check_env_quiet() {
 
 pl_main() {
   trap 'pl_on_err "$?" "$LINENO" "$BASH_COMMAND"' ERR
+  trap 'pl_on_exit "$?"' EXIT
   exec 5>&1 6>&2
   # PODLAUNCH_WORKDIR is the one runtime override: the local provider runs
   # pods as plain processes in their own folder, and reading it here keeps

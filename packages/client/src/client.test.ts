@@ -1,0 +1,39 @@
+import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
+import { createRequestHandler } from '@podlaunch/server'
+import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient, TRPCClientError } from './index.js'
+
+let database: TestDatabase
+let http: RunningHttp
+let user: TestUser
+let cleanup: () => Promise<void>
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  const deps = await createTestDeps(database.db)
+  cleanup = deps.cleanup
+  user = await createTestUser(database.db, 'sdk-user')
+  http = await listenOnLoopback(createRequestHandler(deps))
+})
+
+afterAll(async () => {
+  await http.close()
+  await cleanup()
+  await database.close()
+})
+
+describe('createClient', () => {
+  it('calls procedures over HTTP with the API key', async () => {
+    const client = createClient({ url: `${http.url}/`, apiKey: user.apiKey })
+    await expect(client.me.query()).resolves.toMatchObject({ id: user.id, name: 'sdk-user' })
+    expect(client.baseUrl).toBe(http.url)
+  })
+
+  it('surfaces UNAUTHORIZED as a TRPCClientError with the code', async () => {
+    const client = createClient({ url: http.url, apiKey: 'wrong' })
+    const error = await client.me.query().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(TRPCClientError)
+    expect((error as TRPCClientError<never>).data).toMatchObject({ code: 'UNAUTHORIZED' })
+  })
+})

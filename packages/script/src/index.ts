@@ -1,0 +1,21 @@
+export { buildBootstrapScript, SCRIPT_VERSION } from './build-script.ts';
+export {
+  BootstrapSpecSchema,
+  DatasetFilenameSchema,
+  DEFAULT_IMAGE,
+  EnvNameSchema,
+  EnvSchema,
+  ENV_NAME_PATTERN,
+  FileModeSchema,
+  FilePathSchema,
+  FilesSchema,
+  InlineFileSchema,
+  LIMITS,
+  OnFinishSchema,
+  RESERVED_ENV_PREFIXES,
+  WorkdirSchema,
+} from './schema.ts';
+export type { BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, OnFinish } from './schema.ts';
+export { ScriptError, shellQuote } from './shell-quote.ts';
+export type { ScriptErrorCode } from './shell-quote.ts';
+export { sha256Hex } from './sha256.ts';

@@ -1,0 +1,192 @@
+// Test support for behaviour tests: a loopback events + dataset server and a
+// runner that executes generated scripts with real bash in their own process
+// group, so afterEach can kill everything a test started.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBootstrapScript } from '../src/index.ts';
+import type { BootstrapSpecInput } from '../src/index.ts';
+
+export const POD_TOKEN = 'pod.tok3n-SECRET_value.xyz';
+
+export interface PodEvent {
+  type: string;
+  at: string;
+  [key: string]: unknown;
+}
+
+export interface EventsServer {
+  origin: string;
+  datasetUrl: string;
+  eventsUrl: string;
+  batches: { seq: number; events: PodEvent[] }[];
+  events: () => PodEvent[];
+  unauthorized: number;
+  close: () => Promise<void>;
+}
+
+export async function startServer(opts: { dataset: Buffer; datasetStatus?: number }): Promise<EventsServer> {
+  const state = { unauthorized: 0 };
+  const batches: EventsServer['batches'] = [];
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/dataset')) {
+      const status = opts.datasetStatus ?? 200;
+      res.writeHead(status, { 'content-length': status === 200 ? opts.dataset.length : 0 });
+      res.end(status === 200 ? opts.dataset : undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.headers.authorization !== `Bearer ${POD_TOKEN}`) {
+        state.unauthorized++;
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"UNAUTHORIZED","message":"bad token"}}');
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number; events: PodEvent[] };
+      if (!batches.some((b) => b.seq === body.seq)) batches.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    datasetUrl: `${origin}/dataset?token=download-jwt`,
+    eventsUrl: `${origin}/v1/pod/events`,
+    batches,
+    events: () => batches.flatMap((b) => b.events),
+    get unauthorized() {
+      return state.unauthorized;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+export function tempDir(prefix = 'podlaunch-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A PATH holding every tool of the usual bin folders except the ones named. */
+export function pathWithout(excluded: string[]): string {
+  const dir = tempDir('podlaunch-bin-');
+  for (const src of ['/usr/local/bin', '/usr/bin', '/bin']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(src);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (excluded.includes(name)) continue;
+      try {
+        symlinkSync(join(src, name), join(dir, name));
+      } catch {
+        // first folder wins, like PATH lookup
+      }
+    }
+  }
+  return dir;
+}
+
+const running = new Set<ChildProcess>();
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  child: ChildProcess;
+  workdir: string;
+}
+
+export interface RunOptions {
+  spec: BootstrapSpecInput;
+  server?: EventsServer;
+  eventsUrl?: string;
+  dataset?: Buffer;
+  workdir?: string;
+  env?: Record<string, string | undefined>;
+  /** Resolve once stdout matches instead of waiting for exit (wait mode). */
+  until?: RegExp;
+  timeoutMs?: number;
+}
+
+export function runScript(opts: RunOptions): Promise<RunResult> {
+  const workdir = opts.workdir ?? tempDir();
+  const scriptPath = join(tempDir('podlaunch-script-'), 'bootstrap.sh');
+  writeFileSync(scriptPath, buildBootstrapScript(opts.spec));
+  const dataset = opts.dataset ?? Buffer.from('');
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    PODLAUNCH_WORKDIR: workdir,
+    PODLAUNCH_DATASET_URL: opts.server?.datasetUrl ?? 'http://127.0.0.1:9/dataset',
+    PODLAUNCH_DATASET_SHA256: sha256(dataset),
+    PODLAUNCH_DATASET_SIZE: String(dataset.length),
+    PODLAUNCH_EVENTS_URL: opts.eventsUrl ?? opts.server?.eventsUrl ?? 'http://127.0.0.1:9/events',
+    PODLAUNCH_POD_TOKEN: POD_TOKEN,
+    PODLAUNCH_DEPLOYMENT_ID: 'dep_test',
+    ...opts.env,
+  };
+  const child = spawn('bash', [scriptPath], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`script did not ${opts.until ? `print ${opts.until}` : 'exit'} in time; output:\n${stdout}`));
+    }, opts.timeoutMs ?? 20_000);
+    const done = (code: number | null) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, child, workdir });
+    };
+    child.on('exit', (code) => {
+      running.delete(child);
+      // let the last stdout chunks arrive
+      setTimeout(() => done(code), 20);
+    });
+    if (opts.until) {
+      const re = opts.until;
+      child.stdout?.on('data', () => {
+        if (re.test(stdout)) done(null);
+      });
+    }
+  });
+}
+
+/** Kills every process group a test started (the script, its logger, loops and sleeps). */
+export function killAll(): void {
+  for (const child of running) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
+export function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+export function cleanup(dirs: string[]): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
