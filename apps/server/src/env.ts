@@ -30,6 +30,10 @@ const EnvSchema = z.object({
       message: 'must be pl_ followed by 43 base64url characters',
     }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Parsed (and checked) by @podlaunch/tokens, which names the variable on error.
+  PODLAUNCH_SIGNING_KEY: z.string().optional().transform((value) => value || undefined),
+  PODLAUNCH_VERIFICATION_KEYS: z.string().optional().transform((value) => value || undefined),
+  PODLAUNCH_MAX_DATASET_BYTES: z.coerce.number().int('must be an integer').positive('must be positive').default(100 * 1024 ** 3),
 })
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; publicUrl: string }

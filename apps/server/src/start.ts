@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDatabase, embeddedDatabaseDir, migrate } from '@podlaunch/db'
-import { createLogger, createRequestHandler, defaultConfig, ensureAdmin, systemClock, type Logger } from '@podlaunch/server'
+import { createLocalDatasetStore, createLogger, createRequestHandler, defaultConfig, ensureAdmin, systemClock, type Logger } from '@podlaunch/server'
+import { createRevocationStore, loadKeyring } from '@podlaunch/tokens'
 import type { Env } from './env.ts'
 import { adminAppDir } from './admin-dir.ts'
 
@@ -18,6 +19,11 @@ const DRAIN_TIMEOUT_MS = 10_000
 /** Opens the database, migrates, makes sure an admin exists, listens. Apps only wire packages. */
 export async function startServer(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningServer> {
   await mkdir(env.dataDir, { recursive: true, mode: 0o700 })
+  const keyring = await loadKeyring({
+    dataDir: env.dataDir,
+    signingKey: env.PODLAUNCH_SIGNING_KEY,
+    verificationKeys: env.PODLAUNCH_VERIFICATION_KEYS,
+  })
   const db = createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: embeddedDatabaseDir(env.dataDir) })
   try {
     const migrated = await migrate(db)
@@ -28,7 +34,16 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     throw error
   }
 
-  const deps = { db, clock: systemClock, logger, config: defaultConfig({ dataDir: env.dataDir, publicUrl: env.publicUrl }) }
+  const config = defaultConfig({ dataDir: env.dataDir, publicUrl: env.publicUrl, maxDatasetBytes: env.PODLAUNCH_MAX_DATASET_BYTES })
+  const deps = {
+    db,
+    clock: systemClock,
+    logger,
+    config,
+    keyring,
+    revocations: createRevocationStore(db),
+    store: createLocalDatasetStore(config.storeDir),
+  }
   const server = createServer(createRequestHandler(deps, { adminDir: adminAppDir() }))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

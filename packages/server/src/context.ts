@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 import type { Kysely } from 'kysely'
 import type { Database } from '@podlaunch/db'
+import type { Keyring, RevocationStore } from '@podlaunch/tokens'
 import { bearerToken } from './auth/api-key.ts'
 import { authenticateApiKey, type AuthenticatedUser } from './auth/authenticate.ts'
 import type { Clock } from './clock.ts'
 import type { ServerConfig } from './config.ts'
+import type { DatasetStore } from './datasets/store.ts'
 import type { Logger } from './logger.ts'
 
 /**
@@ -16,6 +18,9 @@ export interface ServerDeps {
   clock: Clock
   logger: Logger
   config: ServerConfig
+  keyring: Keyring
+  revocations: RevocationStore
+  store: DatasetStore
 }
 
 /** The inner context: dependencies plus the caller. Tests build it directly. */

@@ -14,6 +14,7 @@ export const APP_ERRORS = {
   ILLEGAL_TRANSITION: { trpc: 'CONFLICT', http: 409 },
   UPLOAD_IN_PROGRESS: { trpc: 'CONFLICT', http: 409 },
   PRECONDITION_FAILED: { trpc: 'PRECONDITION_FAILED', http: 412 },
+  PATH_NOT_ALLOWED: { trpc: 'BAD_REQUEST', http: 400 },
   PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', http: 413 },
   SIZE_MISMATCH: { trpc: 'BAD_REQUEST', http: 400 },
   CHECKSUM_MISMATCH: { trpc: 'BAD_REQUEST', http: 400 },

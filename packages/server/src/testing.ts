@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely'
 import type { Database } from '@podlaunch/db'
 import { generateApiKey } from './auth/api-key.ts'
 import { systemClock, type Clock } from './clock.ts'
-import { defaultConfig } from './config.ts'
+import { defaultConfig, type ServerConfig } from './config.ts'
+import { createLocalDatasetStore } from './datasets/store.ts'
+import { createKeyring, createRevocationStore, generateSigningKey } from '@podlaunch/tokens'
 import type { ServerDeps } from './context.ts'
 import { silentLogger } from './logger.ts'
 
@@ -30,13 +32,21 @@ export async function createTestUser(db: Kysely<Database>, name = 'user', isAdmi
   return { id: user.id, apiKey: key.key, apiKeyId: row.id }
 }
 
-export async function createTestDeps(db: Kysely<Database>, clock: Clock = systemClock): Promise<ServerDeps & { cleanup(): Promise<void> }> {
+export async function createTestDeps(
+  db: Kysely<Database>,
+  clock: Clock = systemClock,
+  configOverrides: Partial<ServerConfig> = {},
+): Promise<ServerDeps & { cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'podlaunch-server-'))
+  const config = defaultConfig({ dataDir, ...configOverrides })
   return {
     db,
     clock,
     logger: silentLogger(),
-    config: defaultConfig({ dataDir }),
+    config,
+    keyring: await createKeyring({ signingKey: generateSigningKey() }),
+    revocations: createRevocationStore(db),
+    store: createLocalDatasetStore(config.storeDir),
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   }
 }

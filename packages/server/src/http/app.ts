@@ -3,7 +3,10 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { createContextFactory, type ServerDeps } from '../context.ts'
 import { redactUrl } from '../logger.ts'
 import { appRouter } from '../router.ts'
+import { downloadRoute } from '../datasets/download-route.ts'
+import { uploadRoute } from '../datasets/upload-route.ts'
 import { healthRoute } from './health.ts'
+import { jwksRoute } from './jwks.ts'
 import { sendError } from './respond.ts'
 import { matchRoute, type HttpRoute } from './route.ts'
 import { createStaticHandler } from './static-files.ts'
@@ -25,7 +28,13 @@ export function createRequestHandler(deps: ServerDeps, options: RequestHandlerOp
       if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error, path }, 'tRPC procedure failed')
     },
   })
-  const routes: HttpRoute[] = [healthRoute(deps), ...(options.routes ?? [])]
+  const routes: HttpRoute[] = [
+    healthRoute(deps),
+    jwksRoute(deps),
+    downloadRoute(deps),
+    uploadRoute(deps),
+    ...(options.routes ?? []),
+  ]
   const serveStatic = options.adminDir ? createStaticHandler(options.adminDir) : undefined
 
   return async (req: IncomingMessage, res: ServerResponse) => {
