@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { validateCreatePodBody } from "./create-rules.ts";
-import { checkCreateFaults, patchFaultPlan, takeRateLimit, takeServerError } from "./faults.ts";
+import { checkCreateFaults, takeRateLimit, takeServerError } from "./faults.ts";
+import { parseJson, parseJsonOr, readJson, readText } from "./http-body.ts";
+import { handleControl } from "./sim-control.ts";
 import { checkPodActionSchema } from "./openapi-schema.ts";
 import { ActionConflictError } from "./pod-manager.ts";
 import type { PodManager } from "./pod-manager.ts";
@@ -23,12 +25,12 @@ export interface ApiContext {
   capacityRotation: { next: number };
 }
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 export function createRequestHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(ctx, req, res).catch((error: unknown) => {
       const planned = error instanceof ProblemError;
+      // A bug in the simulator must not pass for a planned, retryable 500.
+      if (!planned) console.error("runpod-sim: internal error", error);
       const body = planned ? error.problem : problem(500, "Something went wrong.");
       if (!res.headersSent) sendProblem(res, body, planned ? error.headers : {});
       else res.destroy();
@@ -42,6 +44,11 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   if (!control && ctx.faults.latencyMs > 0) await sleep(ctx.faults.latencyMs);
   for (const [name, value] of Object.entries(ctx.meter.hit())) res.setHeader(name, value);
   authenticate(ctx, req);
+  const method = req.method ?? "GET";
+  const isCreate = method === "POST" && /^\/v2\/pods\/?$/.test(url.pathname);
+  // Recorded before faults so contract tests also see the bodies that met a 429 or a 500.
+  const createText = isCreate ? await readText(req) : undefined;
+  if (createText !== undefined) ctx.createRequests.push(parseJsonOr(createText, createText));
   const retryAfter = control ? undefined : takeRateLimit(ctx.faults);
   if (retryAfter !== undefined) {
     throw new ProblemError(problem(429, "rate limit exceeded for the minute window"), {
@@ -50,14 +57,13 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     });
   }
   if (!control) takeServerError(ctx.faults);
-  const segments = url.pathname.split("/").filter((part) => part !== "").map(decodeURIComponent);
-  const method = req.method ?? "GET";
+  const segments = url.pathname.split("/").filter((part) => part !== "").map(safeDecode);
   if (control) return handleControl(ctx, method, segments.slice(1), req, res);
   const [v2, pods, id, sub, ...rest] = segments;
   if (v2 !== "v2" || pods !== "pods" || rest.length > 0) throw notFound();
   if (id === undefined) {
     if (method === "GET") return listPods(ctx, url, res);
-    if (method === "POST") return createPod(ctx, req, res);
+    if (method === "POST") return createPod(ctx, parseJson(createText ?? ""), res);
     throw notFound();
   }
   const pod = ctx.manager.visible(id);
@@ -90,12 +96,14 @@ function listPods(ctx: ApiContext, url: URL, res: ServerResponse): void {
   sendJson(res, 200, { pods });
 }
 
-async function createPod(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readJson(req);
-  ctx.createRequests.push(body);
+function createPod(ctx: ApiContext, body: unknown, res: ServerResponse): void {
   const check = validateCreatePodBody(body);
   if (!check.valid) throw new ProblemError(problem(check.status, check.detail, check.errors));
   const spec = check.body;
+  if (spec.templateId !== undefined) {
+    // The simulator holds no templates, so every id is unknown, as the API answers one.
+    throw new ProblemError(problem(404, `template not found: ${spec.templateId}`));
+  }
   checkCreateFaults(ctx.faults, spec.gpu?.id, ctx.capacityRotation);
   const wanted = spec.dataCenterIds ?? [];
   const unknown = ctx.dataCenters === null ? [] : wanted.filter((dc) => !ctx.dataCenters?.includes(dc));
@@ -132,41 +140,6 @@ async function podLogs(pod: PodRecord, url: URL, res: ServerResponse): Promise<v
   res.end(body);
 }
 
-async function handleControl(
-  ctx: ApiContext,
-  method: string,
-  segments: string[],
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const [first, id, verb] = segments;
-  if (first === "faults" && id === undefined) {
-    if (method === "GET") return sendJson(res, 200, ctx.faults);
-    if (method === "POST") {
-      const errors = patchFaultPlan(ctx.faults, await readJson(req));
-      if (errors.length > 0) throw new ProblemError(problem(422, "Invalid fault plan.", errors));
-      return sendJson(res, 200, ctx.faults);
-    }
-  }
-  if (first === "pods" && id === undefined && method === "GET") {
-    return sendJson(res, 200, { pods: ctx.manager.all().map((pod) => ctx.manager.info(pod)) });
-  }
-  const pod = id === undefined ? undefined : ctx.manager.record(id);
-  if (first === "pods" && pod !== undefined && method === "POST") {
-    if (verb === "kill") {
-      const body = (await readJson(req, true)) as { restart?: unknown } | null;
-      await ctx.manager.kill(pod, body?.restart !== false);
-      return sendJson(res, 200, ctx.manager.info(pod));
-    }
-    if (verb === "silence" || verb === "resume") {
-      if (verb === "silence") ctx.manager.silence(pod);
-      else ctx.manager.resume(pod);
-      return sendJson(res, 200, ctx.manager.info(pod));
-    }
-  }
-  throw notFound();
-}
-
 function viewOf(ctx: ApiContext, pod: PodRecord): Record<string, unknown> {
   return apiViewOf(pod, ctx.clock.now());
 }
@@ -176,25 +149,16 @@ function podOr404(pod: PodRecord | undefined, id: string): PodRecord {
   return pod;
 }
 
-function notFound(): ProblemError {
-  return new ProblemError(problem(404, "resource not found"));
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
-async function readJson(req: IncomingMessage, allowEmpty = false): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ProblemError(problem(413, "Request body too large."));
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "" && allowEmpty) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ProblemError(problem(400, "Request body is not valid JSON."));
-  }
+function notFound(): ProblemError {
+  return new ProblemError(problem(404, "resource not found"));
 }
 
 function sleep(ms: number): Promise<void> {

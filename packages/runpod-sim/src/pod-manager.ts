@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CreatePodBody } from "./create-rules.ts";
 import { newApiKey, newHostSuffix, newPodId } from "./ids.ts";
+import { podProcessEnv } from "./pod-env.ts";
 import { spawnPodProcess } from "./pod-process.ts";
 import { accrue, actionsFor, infoOf } from "./pod-record.ts";
 import type { PodRecord } from "./pod-record.ts";
@@ -121,7 +122,11 @@ export class PodManager {
 
   /** restart: a crash, started again after the restart delay; otherwise a dead host (ERROR). */
   async kill(pod: PodRecord, restart: boolean): Promise<void> {
-    if (!restart) this.#setStatus(pod, "ERROR");
+    if (pod.status === "TERMINATED") return;
+    if (!restart) {
+      this.#clearTimers(pod);
+      this.#setStatus(pod, "ERROR");
+    }
     const proc = pod.process;
     if (proc === null) return;
     proc.signal("SIGKILL");
@@ -188,19 +193,8 @@ export class PodManager {
   }
 
   #envFor(pod: PodRecord): Record<string, string> {
-    const env: Record<string, string> = { ...this.#config.hostEnv, ...pod.env };
-    env["RUNPOD_POD_ID"] = pod.id;
-    env["RUNPOD_API_KEY"] = pod.podApiKey;
-    env["RUNPOD_GPU_COUNT"] = String(pod.gpu?.count ?? 0);
-    env["RUNPOD_CPU_COUNT"] = String(pod.cpu?.vcpuCount ?? 8 * (pod.gpu?.count ?? 1));
-    env["RUNPOD_DC_ID"] = pod.dataCenterId;
-    env["RUNPOD_POD_HOSTNAME"] = pod.hostname;
-    if (pod.cudaVersion !== null) env["CUDA_VERSION"] = pod.cudaVersion;
-    pod.ports.forEach((spec, index) => {
-      const [port, type] = spec.split("/");
-      if (type === "tcp" && port !== undefined) env[`RUNPOD_TCP_PORT_${port}`] = String(40000 + index);
-    });
-    return { ...env, ...this.#config.podEnv?.(this.info(pod)) };
+    const extra = this.#config.podEnv?.(this.info(pod)) ?? {};
+    return podProcessEnv(pod, this.#config.hostEnv, extra);
   }
 
   async #stopProcess(pod: PodRecord): Promise<void> {

@@ -74,12 +74,14 @@ describe("runpod-sim REST v2 API", () => {
     expect(sim.pods()).toHaveLength(0);
   });
 
-  it("answers a missing gpu.count with the capacity 400, bad JSON with 400, unknown DC with 400", async () => {
+  it("answers a missing gpu.count with the capacity 400, bad JSON and unknown DC 400, template 404", async () => {
     const noCount = await call(sim, "POST", "/pods", exampleBody({ gpu: { id: "NVIDIA GeForce RTX 4090" } }));
     expect(noCount.status).toBe(400);
     expect(noCount.body.detail).toBe(CAPACITY_WORDINGS[0]);
     expect((await call(sim, "POST", "/pods", "{nope")).status).toBe(400);
     expect((await call(sim, "POST", "/pods", exampleBody({ dataCenterIds: ["XX-NOWHERE-9"] }))).status).toBe(400);
+    expect((await call(sim, "POST", "/pods", exampleBody({ templateId: "30zmvf89kd" }))).status).toBe(404);
+    expect(sim.createRequests).toHaveLength(4);
   });
 
   it("lists pods as {pods:[…]}, filters by name, and matches the document's Pod schema except env", async () => {

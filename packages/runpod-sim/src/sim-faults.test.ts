@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CAPACITY_WORDINGS } from "./problem.ts";
 import { startRunpodSim } from "./sim.ts";
-import { FAST, call, exampleBody } from "./testing.ts";
+import { FAST, call, exampleBody, runningPod } from "./testing.ts";
 import type { RunpodSim } from "./types.ts";
 
 const H100 = "NVIDIA H100 80GB HBM3";
@@ -46,6 +46,7 @@ describe("runpod-sim faults", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.body).toEqual({ title: "Internal Server Error", status: 500, detail: "Something went wrong." });
     expect((await call(sim, "POST", "/pods", exampleBody())).status).toBe(201);
+    expect(sim.createRequests).toEqual([exampleBody(), exampleBody()]);
   });
 
   it("latencyMs delays every request", async () => {
@@ -73,5 +74,13 @@ describe("runpod-sim faults", () => {
     expect((await call(sim, "POST", "/_sim/faults", { bogus: 1 })).status).toBe(422);
     expect((await call(sim, "GET", "/pods")).status).toBe(500);
     expect((await call(sim, "GET", "/_sim/faults", undefined, null)).status).toBe(401);
+  });
+
+  it("POST /_sim/pods/{id}/kill and /silence hit a pod over HTTP", async () => {
+    const id = await runningPod(sim);
+    const dead = await call(sim, "POST", `/_sim/pods/${id}/kill`, { restart: false });
+    expect(dead.body).toMatchObject({ id, status: "ERROR", running: false });
+    expect((await call(sim, "GET", "/_sim/pods")).body.pods).toHaveLength(1);
+    expect((await call(sim, "POST", "/_sim/pods/nope/silence")).status).toBe(404);
   });
 });
