@@ -57,9 +57,17 @@ export class KeyConfigError extends Error {
   override readonly name = 'KeyConfigError'
   readonly code = 'KEY_CONFIG_INVALID' as const
   readonly variable: string
+  /** What is wrong, without the variable name. */
+  readonly problem: string
 
   constructor(variable: string, problem: string) {
     super(`${variable}: ${problem}`)
     this.variable = variable
+    this.problem = problem
+  }
+
+  /** The same error, located at one key of a list ("key 2: ..."). */
+  atKey(index: number): KeyConfigError {
+    return new KeyConfigError(this.variable, `key ${index}: ${this.problem}`)
   }
 }

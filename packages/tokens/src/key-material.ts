@@ -83,7 +83,13 @@ export function parseVerificationKeysText(text: string, variable: string): Ed255
   if (!isRecord(parsed) || !Array.isArray(parsed.keys)) {
     throw new KeyConfigError(variable, 'must be a JWKS: {"keys": [...]}')
   }
-  return parsed.keys.map((key: unknown, index: number) => parsePublicJwk(key, `${variable} (key ${index})`))
+  return parsed.keys.map((key: unknown, index: number) => {
+    try {
+      return parsePublicJwk(key, variable)
+    } catch (error) {
+      throw error instanceof KeyConfigError ? error.atKey(index) : error
+    }
+  })
 }
 
 /** Checks one public Ed25519 JWK; a private key here is refused so it is not spread further. */
@@ -97,10 +103,11 @@ export function parsePublicJwk(value: unknown, variable: string): Ed25519PublicK
  * The key's kid (its thumbprint). A declared `kid` that differs is refused: a second naming
  * scheme would make rotation confusing and the published JWKS wrong.
  */
-export async function resolveKid(key: Ed25519PublicKey, variable: string): Promise<string> {
+export async function resolveKid(key: Ed25519PublicKey, variable: string, index?: number): Promise<string> {
   const kid = await keyId(key)
   if (key.kid !== undefined && key.kid !== kid) {
-    throw new KeyConfigError(variable, 'JWK "kid" must be the RFC 7638 thumbprint of the key, or be omitted')
+    const error = new KeyConfigError(variable, 'JWK "kid" must be the RFC 7638 thumbprint of the key, or be omitted')
+    throw index === undefined ? error : error.atKey(index)
   }
   return kid
 }

@@ -2,6 +2,7 @@
 // key lives in a module-private WeakMap as a non-extractable CryptoKey: nothing reachable from a
 // Keyring object (logging it, serialising it) exposes key material, and only mintToken signs.
 import { importJWK, type CryptoKey } from 'jose'
+import { KeyConfigError } from './errors.ts'
 import {
   parsePublicJwk,
   parseSigningJwk,
@@ -53,9 +54,13 @@ export async function createKeyring(options: CreateKeyringOptions): Promise<Keyr
   }
   await addPublic(signing, signingKid)
   for (const [index, input] of (options.verificationKeys ?? []).entries()) {
-    const label = `verificationKeys (key ${index})`
-    const key = parsePublicJwk(input, label)
-    await addPublic(key, await resolveKid(key, label))
+    let key: Ed25519PublicKey
+    try {
+      key = parsePublicJwk(input, 'verificationKeys')
+    } catch (error) {
+      throw error instanceof KeyConfigError ? error.atKey(index) : error
+    }
+    await addPublic(key, await resolveKid(key, 'verificationKeys', index))
   }
 
   const kids = Object.freeze([...publicKeys.keys()])

@@ -46,7 +46,7 @@ export async function loadKeyring(options: LoadKeyringOptions): Promise<Keyring>
   if (options.verificationKeys !== undefined) {
     const keys = parseVerificationKeysText(options.verificationKeys, VERIFICATION_KEYS_VARIABLE)
     for (const [index, key] of keys.entries()) {
-      await resolveKid(key, `${VERIFICATION_KEYS_VARIABLE} (key ${index})`)
+      await resolveKid(key, VERIFICATION_KEYS_VARIABLE, index)
       verificationKeys.push(key)
     }
   }
@@ -63,8 +63,8 @@ async function loadSigningKey(options: LoadKeyringOptions): Promise<Ed25519Priva
   throw new KeyConfigError(SIGNING_KEY_VARIABLE, 'is required when no data directory is configured')
 }
 
-/** Reads the key file, or creates it when absent. Exported for tests of the file rules. */
-export async function loadOrCreateKeyFile(path: string): Promise<Ed25519PrivateJwk> {
+/** Reads the key file, or creates it when absent. */
+async function loadOrCreateKeyFile(path: string): Promise<Ed25519PrivateJwk> {
   const existing = await readKeyFile(path)
   if (existing) return existing
   await mkdir(dirname(path), { recursive: true, mode: 0o700 })

@@ -86,6 +86,16 @@ describe('verifyToken: signature and header attacks', () => {
     await expectTokenError(verifyDownload(tampered), 'TOKEN_INVALID', tampered)
   })
 
+  it('a signature with a second spelling (unused trailing bits set) is refused', async () => {
+    const b64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const last = b64url.indexOf(download.slice(-1))
+    const respelled = `${download.slice(0, -1)}${b64url[last ^ 1]}`
+    // Same signature bytes, so a lenient decoder would accept it.
+    const signatureBytes = (token: string) => Buffer.from(token.split('.')[2] ?? '', 'base64url')
+    expect(signatureBytes(respelled)).toEqual(signatureBytes(download))
+    await expectTokenError(verifyDownload(respelled), 'TOKEN_INVALID', respelled)
+  })
+
   it('a wrong or missing typ, signed by the real key', async () => {
     for (const typ of ['JWT', 'podlaunch-pod+jwt', 'application/podlaunch-download+jwt', undefined]) {
       const token = await signRaw({ typ, kid: keyring.signingKid }, downloadPayload(), privateKey)
@@ -146,6 +156,33 @@ describe('verifyToken: shape checks before parsing', () => {
     for (const header of ['bm90IGpzb24', b64json('a string'), b64json([1, 2]), 'A']) {
       const token = `${header}.${payload}.${signature}`
       await expectTokenError(verifyDownload(token), 'TOKEN_MALFORMED', token)
+    }
+  })
+})
+
+describe('verifyToken: random single-character changes', () => {
+  // Deterministic PRNG (mulberry32) so a failure reproduces.
+  function random(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ %é'
+
+  it('no change to any position of a genuine token is ever accepted', async () => {
+    const next = random(20300101)
+    for (let round = 0; round < 400; round++) {
+      // Every position once, then random ones.
+      const position = round < download.length ? round : Math.floor(next() * download.length)
+      let replacement = download[position]
+      while (replacement === download[position]) replacement = alphabet[Math.floor(next() * alphabet.length)]
+      const token = `${download.slice(0, position)}${replacement}${download.slice(position + 1)}`
+      const error: unknown = await verifyDownload(token).then(() => undefined, (reason: unknown) => reason)
+      expect(error, `position ${position}`).toBeInstanceOf(Error)
+      expect(['TOKEN_MALFORMED', 'TOKEN_INVALID']).toContain((error as { code?: string }).code)
     }
   })
 })

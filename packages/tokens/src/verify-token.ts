@@ -31,6 +31,8 @@ export interface VerifiedToken<K extends TokenKind> {
 /** Three base64url segments separated by dots; anything else is refused before parsing. */
 export const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
+const ED25519_SIGNATURE = /^[A-Za-z0-9_-]{85}[AQgw]$/
+
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -59,6 +61,9 @@ export async function verifyToken<K extends TokenKind>(
   if (header.alg !== TOKEN_ALGORITHM) throw invalid(`alg must be ${TOKEN_ALGORITHM}`)
   // Extensions (crit, b64:false) change how the signature is computed; our tokens use none.
   if (header.crit !== undefined || header.b64 !== undefined) throw invalid('header extensions are not accepted')
+  // An Ed25519 signature is 64 bytes: 86 base64url characters whose last one carries 4 unused
+  // bits. Requiring those bits to be zero keeps a token from having several valid spellings.
+  if (!ED25519_SIGNATURE.test(token.slice(token.lastIndexOf('.') + 1))) throw invalid('signature has the wrong size or encoding')
   if (typeof header.kid !== 'string') throw invalid('kid is missing')
   const key = verificationKeyOf(keyring, header.kid)
   if (!key) throw invalid('kid is not in the keyring')
