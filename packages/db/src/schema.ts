@@ -6,6 +6,8 @@ type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | strin
 // pg returns bigint and numeric as strings; we convert at the edges.
 type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>
 type Numeric = ColumnType<string, string | number, string | number>
+// bigserial keys: read as strings, assigned by the database.
+type SerialId = ColumnType<string, never, never>
 
 export interface UsersTable {
   id: Generated<string>
@@ -99,7 +101,7 @@ export interface DeploymentsTable {
 }
 
 export interface DeploymentEventsTable {
-  id: Generated<Int8>
+  id: SerialId
   deployment_id: string
   at: DefaultTimestamp
   kind: string
@@ -109,14 +111,14 @@ export interface DeploymentEventsTable {
 }
 
 export interface DeploymentLogsTable {
-  id: Generated<Int8>
+  id: SerialId
   deployment_id: string
   at: Timestamp
   line: string
 }
 
 export interface DeploymentMetricsTable {
-  id: Generated<Int8>
+  id: SerialId
   deployment_id: string
   name: string
   step: Int8
@@ -138,7 +140,7 @@ export interface TokenRevocationsTable {
 }
 
 export interface DownloadLogTable {
-  id: Generated<Int8>
+  id: SerialId
   jti: string
   dataset_id: string | null
   deployment_id: string | null

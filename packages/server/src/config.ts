@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { DEFAULT_IMAGE, type ScriptDefaults } from '@podlaunch/script'
 
 /** Server library configuration; apps/server builds it from the environment. */
 export interface ServerConfig {
@@ -17,13 +18,26 @@ export interface ServerConfig {
   /** Default and maximum lifetime of download URLs, in seconds. */
   downloadTtlSeconds: number
   maxDownloadTtlSeconds: number
+  /** What shapes each deployment's script; published to clients for previews. */
+  deployments: ScriptDefaults & {
+    /** Give up on a pod that has not reported `starting` after this long. */
+    provisioningTimeoutSeconds: number
+    /** How long a pod's dataset URL stays valid. */
+    podDownloadTtlSeconds: number
+  }
+  /** Where the local provider runs its pods. */
+  podsDir: string
+  /** Test hook: kill the process at this point of deployment creation (crash-recovery tests). */
+  crashPoint?: 'after_pod_created' | undefined
 }
 
 export const DEFAULT_MAX_DATASET_BYTES = 100 * 1024 ** 3
 
-type Required = Pick<ServerConfig, 'dataDir'>
+type Required = Pick<ServerConfig, "dataDir">
 
-export function defaultConfig(overrides: Partial<ServerConfig> & Required): ServerConfig {
+export function defaultConfig(
+  overrides: Partial<Omit<ServerConfig, 'deployments'>> & Required & { deployments?: Partial<ServerConfig['deployments']> },
+): ServerConfig {
   const publicUrl = (overrides.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')
   return {
     issuer: publicUrl,
@@ -32,7 +46,22 @@ export function defaultConfig(overrides: Partial<ServerConfig> & Required): Serv
     maxDatasetBytes: DEFAULT_MAX_DATASET_BYTES,
     downloadTtlSeconds: 2 * 3600,
     maxDownloadTtlSeconds: 24 * 3600,
+    podsDir: join(overrides.dataDir, 'pods'),
     ...overrides,
+    deployments: { ...DEFAULT_DEPLOYMENT_SETTINGS, ...overrides.deployments },
     publicUrl,
   }
+}
+
+export const DEFAULT_DEPLOYMENT_SETTINGS: ServerConfig['deployments'] = {
+  defaultProvider: 'local',
+  defaultImage: DEFAULT_IMAGE,
+  keepAliveSeconds: 3600,
+  maxRuntimeSeconds: 6 * 3600,
+  // Pod tokens live at most 24 h; runtime plus provisioning must fit inside.
+  maxRuntimeCapSeconds: 22 * 3600,
+  heartbeatSeconds: 30,
+  shipIntervalSeconds: 10,
+  provisioningTimeoutSeconds: 20 * 60,
+  podDownloadTtlSeconds: 6 * 3600,
 }

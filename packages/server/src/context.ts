@@ -7,6 +7,8 @@ import { authenticateApiKey, type AuthenticatedUser } from './auth/authenticate.
 import type { Clock } from './clock.ts'
 import type { ServerConfig } from './config.ts'
 import type { DatasetStore } from './datasets/store.ts'
+import type { EventBus } from './events/bus.ts'
+import type { Provider } from './providers/types.ts'
 import type { Logger } from './logger.ts'
 
 /**
@@ -21,6 +23,9 @@ export interface ServerDeps {
   keyring: Keyring
   revocations: RevocationStore
   store: DatasetStore
+  /** The providers this server can create pods with; a missing one is not configured. */
+  providers: Partial<Record<Provider['name'], Provider>>
+  events: EventBus
 }
 
 /** The inner context: dependencies plus the caller. Tests build it directly. */

@@ -1,5 +1,6 @@
 import { apiKeysRouter } from './api-keys/router.ts'
 import { datasetsRouter } from './datasets/router.ts'
+import { deploymentsRouter } from './deployments/router.ts'
 import { tokensRouter } from './tokens-router.ts'
 import { authedProcedure, router } from './trpc.ts'
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => ({ id: ctx.user.id, name: ctx.user.name, isAdmin: ctx.user.isAdmin })),
   apiKeys: apiKeysRouter,
   datasets: datasetsRouter,
+  deployments: deploymentsRouter,
   tokens: tokensRouter,
 })
 

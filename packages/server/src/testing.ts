@@ -11,6 +11,7 @@ import { generateApiKey } from './auth/api-key.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { defaultConfig, type ServerConfig } from './config.ts'
 import { createLocalDatasetStore } from './datasets/store.ts'
+import { createEventBus } from './events/bus.ts'
 import { createKeyring, createRevocationStore, generateSigningKey } from '@podlaunch/tokens'
 import type { ServerDeps } from './context.ts'
 import { silentLogger } from './logger.ts'
@@ -35,19 +36,27 @@ export async function createTestUser(db: Kysely<Database>, name = 'user', isAdmi
 export async function createTestDeps(
   db: Kysely<Database>,
   clock: Clock = systemClock,
-  configOverrides: Partial<ServerConfig> = {},
+  configOverrides: Partial<Omit<ServerConfig, 'deployments'>> & { deployments?: Partial<ServerConfig['deployments']> } = {},
+  providers: ServerDeps['providers'] = {},
 ): Promise<ServerDeps & { cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'podlaunch-server-'))
   const config = defaultConfig({ dataDir, ...configOverrides })
+  const logger = silentLogger()
+  const events = await createEventBus(db, logger)
   return {
     db,
     clock,
-    logger: silentLogger(),
+    logger,
     config,
+    providers,
+    events,
     keyring: await createKeyring({ signingKey: generateSigningKey() }),
     revocations: createRevocationStore(db),
     store: createLocalDatasetStore(config.storeDir),
-    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    cleanup: async () => {
+      await events.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
   }
 }
 

@@ -5,6 +5,7 @@ import { redactUrl } from '../logger.ts'
 import { appRouter } from '../router.ts'
 import { downloadRoute } from '../datasets/download-route.ts'
 import { uploadRoute } from '../datasets/upload-route.ts'
+import { podEventsRoute } from '../pod/events-route.ts'
 import { healthRoute } from './health.ts'
 import { jwksRoute } from './jwks.ts'
 import { sendError } from './respond.ts'
@@ -33,6 +34,7 @@ export function createRequestHandler(deps: ServerDeps, options: RequestHandlerOp
     jwksRoute(deps),
     downloadRoute(deps),
     uploadRoute(deps),
+    podEventsRoute(deps),
     ...(options.routes ?? []),
   ]
   const serveStatic = options.adminDir ? createStaticHandler(options.adminDir) : undefined

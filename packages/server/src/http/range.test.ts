@@ -18,7 +18,13 @@ describe('parseRange', () => {
     ['bytes=abc', 100, { kind: 'full' }],
     ['items=0-9', 100, { kind: 'full' }],
     ['bytes=-', 100, { kind: 'full' }],
-    ['bytes=99999999999999999999-', 100, { kind: 'full' }],
+    ['bytes=99999999999999999999-', 100, { kind: 'unsatisfiable' }],
+    ['bytes=0-99999999999999999999', 100, { kind: 'partial', start: 0, end: 99 }],
+    [`bytes=0-${'9'.repeat(400)}`, 100, { kind: 'partial', start: 0, end: 99 }],
+    ['bytes=-99999999999999999999', 100, { kind: 'partial', start: 0, end: 99 }],
+    ['Bytes=0-9', 100, { kind: 'partial', start: 0, end: 9 }],
+    ['bytes=+1-9', 100, { kind: 'full' }],
+    ['bytes=1e2-', 1000, { kind: 'full' }],
   ])('%s of %d bytes', (header, size, expected) => {
     expect(parseRange(header, size)).toEqual(expected)
   })

@@ -7,7 +7,8 @@ export type RangeResult =
   | { kind: 'partial'; start: number; end: number }
   | { kind: 'unsatisfiable' }
 
-const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/
+// The range unit is case-insensitive (RFC 9110 §14.1); digits only, so no sign, hex or exponent.
+const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/i
 
 export function parseRange(header: string | undefined, size: number): RangeResult {
   if (header === undefined) return { kind: 'full' }
@@ -15,17 +16,17 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   if (!match) return { kind: 'full' }
   const [, first = '', last = ''] = match
   if (first === '' && last === '') return { kind: 'full' }
+  // Numbers past 2^53 (or Infinity) still compare correctly against any real size: a huge
+  // first-pos is past the end (416), a huge last-pos or suffix length is clamped (RFC 9110 §14.1.2).
   if (first === '') {
     // Suffix range: the last n bytes.
     const length = Number(last)
-    if (!Number.isSafeInteger(length)) return { kind: 'full' }
     if (length === 0 || size === 0) return { kind: 'unsatisfiable' }
     return { kind: 'partial', start: Math.max(0, size - length), end: size - 1 }
   }
   const start = Number(first)
-  const end = last === '' ? size - 1 : Number(last)
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return { kind: 'full' }
-  if (last !== '' && end < start) return { kind: 'full' }
+  const end = last === '' ? Number.POSITIVE_INFINITY : Number(last)
+  if (end < start) return { kind: 'full' }
   if (start >= size) return { kind: 'unsatisfiable' }
   return { kind: 'partial', start, end: Math.min(end, size - 1) }
 }

@@ -1,7 +1,20 @@
 import type { IncomingMessage } from 'node:http'
 import { bearerToken } from '../auth/api-key.ts'
 
-/** A token from `?token=` or, failing that, `Authorization: Bearer`. */
+/**
+ * A token from `?token=` or, failing that, `Authorization: Bearer`.
+ * Only the literal parameter name counts: log redaction (redactUrl) matches `token=` as written,
+ * so a spelling that decodes to the same name (`%74oken=`) would reach the logs in clear.
+ */
 export function tokenFromRequest(req: IncomingMessage, url: URL): string | undefined {
-  return url.searchParams.get('token') ?? bearerToken(req.headers.authorization)
+  for (const pair of url.search.slice(1).split('&')) {
+    if (!pair.startsWith('token=')) continue
+    const raw = pair.slice('token='.length)
+    try {
+      return decodeURIComponent(raw.replace(/\+/g, ' '))
+    } catch {
+      return raw // not valid percent-encoding: verification refuses it as malformed
+    }
+  }
+  return bearerToken(req.headers.authorization)
 }

@@ -1,0 +1,18 @@
+import { DEPLOYMENT_STATUSES } from '@podlaunch/db'
+import { z } from 'zod'
+import { PageInput } from '../pagination.ts'
+
+export const DeploymentId = z.object({ id: z.uuid() })
+
+export const ListDeploymentsInput = PageInput.extend({
+  status: z.array(z.enum(DEPLOYMENT_STATUSES)).max(8).optional(),
+}).default({ limit: 50 })
+
+// Event and log ids are bigserial numbers, carried as strings.
+const SerialId = z.string().regex(/^\d{1,18}$/, { error: 'must be an event id' })
+
+export const AfterInput = z.object({
+  id: z.uuid(),
+  after: SerialId.optional(),
+  limit: z.number().int().min(1).max(1000).default(500),
+})

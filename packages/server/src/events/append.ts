@@ -1,0 +1,37 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, DeploymentStatus } from '@podlaunch/db'
+
+export const EVENTS_CHANNEL = 'podlaunch_events'
+
+export interface NewEvent {
+  kind: string
+  status?: DeploymentStatus | null
+  message?: string | null
+  data?: Record<string, unknown> | null
+  at?: Date
+}
+
+/**
+ * Appends a deployment event and announces it with NOTIFY in the same transaction, so every
+ * server sharing the database hears of it exactly when it becomes visible.
+ */
+export async function appendEvent(db: Kysely<Database>, deploymentId: string, event: NewEvent): Promise<string> {
+  const row = await db
+    .insertInto('deployment_events')
+    .values({
+      deployment_id: deploymentId,
+      kind: event.kind,
+      status: event.status ?? null,
+      message: event.message ?? null,
+      data: event.data ? JSON.stringify(event.data) : null,
+      ...(event.at ? { at: event.at } : {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await notifyEvent(db, deploymentId, row.id)
+  return row.id
+}
+
+export async function notifyEvent(db: Kysely<Database>, deploymentId: string, eventId: string) {
+  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${deploymentId}:${eventId}`})`.execute(db)
+}
