@@ -3,8 +3,9 @@ import { authedProcedure, router } from '../trpc.ts'
 import { cancelDeployment } from './cancel.ts'
 import { createDeployment } from './create.ts'
 import { getDeployment, listDeployments, listEvents, listLogs, listMetrics } from './queries.ts'
-import { AfterInput, DeploymentId, ListDeploymentsInput } from './schemas.ts'
+import { AfterInput, DeploymentId, ListDeploymentsInput, OnEventInput } from './schemas.ts'
 import { previewScript, scriptDefaults } from './preview.ts'
+import { streamEvents } from './subscription.ts'
 
 export const deploymentsRouter = router({
   create: authedProcedure.input(DeploymentSpecSchema).mutation(createDeployment),
@@ -17,4 +18,5 @@ export const deploymentsRouter = router({
   logs: authedProcedure.input(AfterInput).query(listLogs),
   metrics: authedProcedure.input(DeploymentId).query(listMetrics),
   cancel: authedProcedure.input(DeploymentId).mutation(cancelDeployment),
+  onEvent: authedProcedure.input(OnEventInput).subscription(streamEvents),
 })

@@ -16,3 +16,11 @@ export const AfterInput = z.object({
   after: SerialId.optional(),
   limit: z.number().int().min(1).max(1000).default(500),
 })
+
+export const OnEventInput = z
+  .object({
+    id: z.uuid().optional(),
+    // Filled in by the SSE client from Last-Event-ID when it reconnects.
+    lastEventId: SerialId.nullish(),
+  })
+  .default({})

@@ -1,0 +1,47 @@
+import { createLeaderLock } from './leader.ts'
+import { reconcileOnce, type ReconcileDeps, type ReconcileReport } from './reconcile.ts'
+
+export interface Reconciler {
+  /** Runs one pass now if this instance leads; undefined otherwise. */
+  tick(): Promise<ReconcileReport | undefined>
+  isLeader(): boolean
+  stop(): Promise<void>
+}
+
+/** Runs reconciler passes every `intervalMs` on whichever server holds the advisory lock. */
+export function startReconciler(deps: ReconcileDeps, options: { intervalMs: number; onPass?: (report: ReconcileReport) => void }): Reconciler {
+  const lock = createLeaderLock(deps.db)
+  let leader = false
+  let running: Promise<ReconcileReport | undefined> | undefined
+  let stopped = false
+
+  const tick = () =>
+    (running ??= (async () => {
+      try {
+        leader = await lock.acquire()
+        if (!leader || stopped) return undefined
+        const report = await reconcileOnce(deps)
+        if (report.actions.length) deps.logger.info({ actions: report.actions }, 'reconciler acted')
+        options.onPass?.(report)
+        return report
+      } catch (error) {
+        deps.logger.error({ err: error }, 'reconciler pass failed')
+        return undefined
+      } finally {
+        running = undefined
+      }
+    })())
+
+  const timer = setInterval(() => void tick(), options.intervalMs)
+  timer.unref()
+  return {
+    tick,
+    isLeader: () => leader,
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await running
+      await lock.release()
+    },
+  }
+}
