@@ -33,6 +33,14 @@ const EnvSchema = z.object({
   // Parsed (and checked) by @podlaunch/tokens, which names the variable on error.
   PODLAUNCH_SIGNING_KEY: z.string().optional().transform((value) => value || undefined),
   PODLAUNCH_VERIFICATION_KEYS: z.string().optional().transform((value) => value || undefined),
+  PODLAUNCH_RUNPOD_API_KEY: z.string().optional().transform((value) => value || undefined),
+  PODLAUNCH_RUNPOD_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.runpod.io/v2'),
+  PODLAUNCH_DEFAULT_PROVIDER: z.enum(['local', 'runpod']).default('local'),
+  PODLAUNCH_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
+  PODLAUNCH_HEARTBEAT_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
+  PODLAUNCH_SHIP_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(10),
+  // Test hook for crash-recovery tests: kills the process at this point of a create.
+  PODLAUNCH_TEST_CRASH_POINT: z.enum(['after_pod_created']).optional(),
   PODLAUNCH_MAX_DATASET_BYTES: z.coerce.number().int('must be an integer').positive('must be positive').default(100 * 1024 ** 3),
 })
 
@@ -51,6 +59,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.
     throw new ConfigError(`invalid configuration: ${name} ${issue.message}`)
   }
   const env = result.data
+  if (env.PODLAUNCH_DEFAULT_PROVIDER === 'runpod' && !env.PODLAUNCH_RUNPOD_API_KEY) {
+    throw new ConfigError('invalid configuration: PODLAUNCH_RUNPOD_API_KEY is required when PODLAUNCH_DEFAULT_PROVIDER is runpod')
+  }
   const dataDir = isAbsolute(env.PODLAUNCH_DATA_DIR) ? env.PODLAUNCH_DATA_DIR : resolve(cwd, env.PODLAUNCH_DATA_DIR)
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST
   const publicUrl = (env.PODLAUNCH_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env.PORT}`).replace(/\/+$/, '')

@@ -1,12 +1,25 @@
-import { writeFile, mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDatabase, embeddedDatabaseDir, migrate } from '@podlaunch/db'
-import { createLocalDatasetStore, createLogger, createRequestHandler, defaultConfig, ensureAdmin, systemClock, type Logger } from '@podlaunch/server'
+import {
+  createEventBus,
+  createLocalDatasetStore,
+  createLocalProvider,
+  createLogger,
+  createRequestHandler,
+  createRunpodProvider,
+  defaultConfig,
+  ensureAdmin,
+  startReconciler,
+  systemClock,
+  type Logger,
+  type ServerDeps,
+} from '@podlaunch/server'
 import { createRevocationStore, loadKeyring } from '@podlaunch/tokens'
-import type { Env } from './env.ts'
 import { adminAppDir } from './admin-dir.ts'
+import type { Env } from './env.ts'
 
 export interface RunningServer {
   url: string
@@ -34,8 +47,23 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     throw error
   }
 
-  const config = defaultConfig({ dataDir: env.dataDir, publicUrl: env.publicUrl, maxDatasetBytes: env.PODLAUNCH_MAX_DATASET_BYTES })
-  const deps = {
+  const config = defaultConfig({
+    dataDir: env.dataDir,
+    publicUrl: env.publicUrl,
+    maxDatasetBytes: env.PODLAUNCH_MAX_DATASET_BYTES,
+    crashPoint: env.PODLAUNCH_TEST_CRASH_POINT,
+    deployments: {
+      defaultProvider: env.PODLAUNCH_DEFAULT_PROVIDER,
+      heartbeatSeconds: env.PODLAUNCH_HEARTBEAT_SECONDS,
+      shipIntervalSeconds: env.PODLAUNCH_SHIP_INTERVAL_SECONDS,
+    },
+  })
+  const local = createLocalProvider({ rootDir: config.podsDir })
+  const providers: ServerDeps['providers'] = { local }
+  if (env.PODLAUNCH_RUNPOD_API_KEY) {
+    providers.runpod = createRunpodProvider({ apiKey: env.PODLAUNCH_RUNPOD_API_KEY, baseUrl: env.PODLAUNCH_RUNPOD_URL })
+  }
+  const deps: ServerDeps = {
     db,
     clock: systemClock,
     logger,
@@ -43,7 +71,10 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     keyring,
     revocations: createRevocationStore(db),
     store: createLocalDatasetStore(config.storeDir),
+    providers,
+    events: await createEventBus(db, logger),
   }
+  const reconciler = startReconciler(deps, { intervalMs: env.PODLAUNCH_RECONCILE_INTERVAL_SECONDS * 1000 })
   const server = createServer(createRequestHandler(deps, { adminDir: adminAppDir() }))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -51,17 +82,21 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
   })
   const { port } = server.address() as AddressInfo
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`
-  logger.info({ url, publicUrl: env.publicUrl }, 'podlaunch listening')
+  logger.info({ url, publicUrl: env.publicUrl, providers: Object.keys(providers) }, 'podlaunch listening')
 
   let closing: Promise<void> | undefined
   const close = () =>
     (closing ??= (async () => {
-      // Stop accepting, let requests in flight finish, then cut whatever is left.
+      // Stop accepting, let requests in flight finish (SSE streams are cut), then close the rest.
       const drained = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS)
+      await reconciler.stop()
       await drained
       clearTimeout(timer)
+      // Local pods are child processes of this server: they end with it.
+      await local.close()
+      await deps.events.close()
       await db.destroy()
       logger.info('podlaunch stopped')
     })())
@@ -73,8 +108,6 @@ async function announceAdminKey(result: { generatedKey?: string }, env: Env, log
   const file = join(env.dataDir, 'admin-api-key')
   await writeFile(file, `${result.generatedKey}\n`, { mode: 0o600 })
   // Printed once, on the terminal only, never through the JSON log.
-  process.stderr.write(
-    `\nAdmin API key (shown once; also saved to ${file}, mode 0600):\n  ${result.generatedKey}\n\n`,
-  )
+  process.stderr.write(`\nAdmin API key (shown once; also saved to ${file}, mode 0600):\n  ${result.generatedKey}\n\n`)
   logger.info({ file }, 'generated an admin API key')
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
+import { Readable } from 'node:stream'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from '@podlaunch/db'
@@ -15,6 +16,7 @@ import { createEventBus } from './events/bus.ts'
 import { createKeyring, createRevocationStore, generateSigningKey } from '@podlaunch/tokens'
 import type { ServerDeps } from './context.ts'
 import { silentLogger } from './logger.ts'
+import { createRequestHandler } from './http/app.ts'
 
 export interface TestUser {
   id: string
@@ -79,4 +81,59 @@ export async function listenOnLoopback(listener: RequestListener): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+export interface TestServer {
+  deps: ServerDeps
+  url: string
+  /** Adds a user with an API key. */
+  user(name?: string, isAdmin?: boolean): Promise<TestUser>
+  close(): Promise<void>
+}
+
+/**
+ * A real server on loopback with the given providers; pods reach it at `url` (the public URL),
+ * so downloads and callbacks cross real HTTP.
+ */
+export async function startTestServer(
+  db: Kysely<Database>,
+  options: {
+    clock?: Clock
+    providers?: ServerDeps['providers']
+    config?: Partial<Omit<ServerConfig, 'deployments'>> & { deployments?: Partial<ServerConfig['deployments']> }
+  } = {},
+): Promise<TestServer> {
+  let handler: RequestListener = (_req, res) => res.writeHead(503).end()
+  const http = await listenOnLoopback((req, res) => handler(req, res))
+  const deps = await createTestDeps(db, options.clock, { publicUrl: http.url, ...options.config }, options.providers)
+  handler = createRequestHandler(deps)
+  return {
+    deps,
+    url: http.url,
+    user: (name = 'user', isAdmin = false) => createTestUser(db, name, isAdmin),
+    close: async () => {
+      await http.close()
+      await deps.cleanup()
+    },
+  }
+}
+
+/** A ready dataset owned by `ownerId`, stored through the real store. */
+export async function createReadyDataset(deps: ServerDeps, ownerId: string, content: Buffer | string, filename = 'data.csv') {
+  const key = deps.store.newKey()
+  const bytes = Buffer.from(content)
+  const stored = await deps.store.write(key, Readable.from([bytes]), { maxBytes: bytes.length })
+  return deps.db
+    .insertInto('datasets')
+    .values({
+      owner_id: ownerId,
+      name: filename,
+      original_filename: filename,
+      storage_key: key,
+      size_bytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      status: 'ready',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
