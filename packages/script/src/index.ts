@@ -11,6 +11,7 @@ export {
   FilesSchema,
   InlineFileSchema,
   LIMITS,
+  utf8Bytes,
   OnFinishSchema,
   RESERVED_ENV_PREFIXES,
   WorkdirSchema,
@@ -19,3 +20,12 @@ export type { BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, On
 export { ScriptError, shellQuote } from './shell-quote.ts';
 export type { ScriptErrorCode } from './shell-quote.ts';
 export { sha256Hex } from './sha256.ts';
+export {
+  buildDeploymentScript,
+  DeploymentSpecSchema,
+  GpuTypeIdSchema,
+  KNOWN_GPU_TYPES,
+  podDatasetFilename,
+  PROVIDERS,
+} from './deployment-spec.ts';
+export type { DeploymentSpec, DeploymentSpecInput, ProviderName, ResolvedDeployment, ScriptDefaults } from './deployment-spec.ts';

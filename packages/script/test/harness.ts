@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,14 +25,24 @@ export interface EventsServer {
   datasetUrl: string;
   eventsUrl: string;
   batches: { seq: number; events: PodEvent[] }[];
+  /** Every POST, in arrival order, with the status it got. */
+  attempts: { seq: number; status: number }[];
   events: () => PodEvent[];
   unauthorized: number;
   close: () => Promise<void>;
 }
 
-export async function startServer(opts: { dataset: Buffer; datasetStatus?: number }): Promise<EventsServer> {
+export interface ServerOptions {
+  dataset: Buffer;
+  datasetStatus?: number;
+  /** Status to answer for a batch (default 200); the batch is stored only on 200. */
+  respond?: (seq: number, attempt: number) => number;
+}
+
+export async function startServer(opts: ServerOptions): Promise<EventsServer> {
   const state = { unauthorized: 0 };
   const batches: EventsServer['batches'] = [];
+  const attempts: EventsServer['attempts'] = [];
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/dataset')) {
       const status = opts.datasetStatus ?? 200;
@@ -50,6 +60,14 @@ export async function startServer(opts: { dataset: Buffer; datasetStatus?: numbe
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number; events: PodEvent[] };
+      const attempt = attempts.filter((a) => a.seq === body.seq).length + 1;
+      const status = opts.respond?.(body.seq, attempt) ?? 200;
+      attempts.push({ seq: body.seq, status });
+      if (status !== 200) {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: status === 409 ? 'ILLEGAL_TRANSITION' : 'TEST', message: 'test answer' } }));
+        return;
+      }
       if (!batches.some((b) => b.seq === body.seq)) batches.push(body);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
@@ -62,6 +80,7 @@ export async function startServer(opts: { dataset: Buffer; datasetStatus?: numbe
     datasetUrl: `${origin}/dataset?token=download-jwt`,
     eventsUrl: `${origin}/v1/pod/events`,
     batches,
+    attempts,
     events: () => batches.flatMap((b) => b.events),
     get unauthorized() {
       return state.unauthorized;
@@ -76,8 +95,20 @@ export async function startServer(opts: { dataset: Buffer; datasetStatus?: numbe
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
+// tmpfs when there is one: creating files on this machine's disk costs ~1 ms each.
+const TMP_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+const created: string[] = [];
+
 export function tempDir(prefix = 'podlaunch-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(TMP_ROOT, prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made in this test file (call after killAll). */
+export function removeTempDirs(): void {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** A PATH holding every tool of the usual bin folders except the ones named. */
@@ -180,13 +211,15 @@ export function killAll(): void {
   running.clear();
 }
 
-export function writeTree(dir: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
 
-export function cleanup(dirs: string[]): void {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+
+export const FAST = { heartbeatSeconds: 1, shipIntervalSeconds: 1, keepAliveSeconds: 1, onFinish: 'exit' } as const;
+
+export const TIMESTAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z /;
+
+/** Status values and terminate reasons, in the order the server received them. */
+export function timeline(events: PodEvent[]): string[] {
+  return events
+    .filter((e) => e.type === 'status' || e.type === 'terminate_request' || e.type === 'report')
+    .map((e) => `${e.type}:${String(e.status ?? e.reason ?? e.kind)}${e.type === 'status' && e.reason ? `/${String(e.reason)}` : ''}`);
 }

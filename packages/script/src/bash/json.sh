@@ -1,14 +1,15 @@
 # shellcheck shell=bash
 PL_CTRL_CHARS=()
 for ((pl_i = 1; pl_i < 32; pl_i++)); do
-  printf -v pl_c '%b' "\\x$(printf '%02x' "$pl_i")"
+  printf -v pl_c '%02x' "$pl_i"
+  printf -v pl_c '%b' "\\x$pl_c"
   PL_CTRL_CHARS[pl_i]=$pl_c
 done
 unset pl_i pl_c
 
 # Byte-wise (LC_ALL=C) so valid UTF-8 passes through untouched.
 pl_json_str() {
-  local LC_ALL=C s=$2 i
+  local LC_ALL=C s=$2 i u
   s=${s//\\/\\\\}
   s=${s//\"/\\\"}
   if [[ $s == *[$'\x01'-$'\x1f']* ]]; then
@@ -18,7 +19,8 @@ pl_json_str() {
     if [[ $s == *[$'\x01'-$'\x1f']* ]]; then
       for ((i = 1; i < 32; i++)); do
         [[ $s == *"${PL_CTRL_CHARS[i]}"* ]] || continue
-        s=${s//"${PL_CTRL_CHARS[i]}"/$(printf '\\u%04x' "$i")}
+        printf -v u '\\u%04x' "$i"
+        s=${s//"${PL_CTRL_CHARS[i]}"/$u}
       done
     fi
   fi
@@ -48,7 +50,11 @@ pl_ev_status() { # out status reason message exitCode logTail
   pl_json_str j "$2"
   extra+=",\"status\":$j"
   if [[ -n ${3:-} ]]; then pl_json_str j "$3"; extra+=",\"reason\":$j"; fi
-  if [[ -n ${4:-} ]]; then pl_json_str j "$4"; extra+=",\"message\":$j"; fi
+  if [[ -n ${4:-} ]]; then
+    pl_truncate j "$4" "$PL_MAX_MESSAGE_BYTES"
+    pl_json_str j "$j"
+    extra+=",\"message\":$j"
+  fi
   if [[ -n ${5:-} ]]; then extra+=",\"exitCode\":$5"; fi
   if [[ -n ${6:-} ]]; then pl_json_str j "$6"; extra+=",\"logTail\":$j"; fi
   pl_ev_simple "$1" status "$extra"
@@ -58,7 +64,11 @@ pl_ev_report() { # out kind message [data-json]
   local extra="" j
   pl_json_str j "$2"
   extra+=",\"kind\":$j"
-  if [[ -n ${3:-} ]]; then pl_json_str j "$3"; extra+=",\"message\":$j"; fi
+  if [[ -n ${3:-} ]]; then
+    pl_truncate j "$3" "$PL_MAX_MESSAGE_BYTES"
+    pl_json_str j "$j"
+    extra+=",\"message\":$j"
+  fi
   if [[ -n ${4:-} ]]; then extra+=",\"data\":$4"; fi
   pl_ev_simple "$1" report "$extra"
 }

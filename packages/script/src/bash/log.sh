@@ -11,8 +11,15 @@ PL_MAIN_PID=$BASHPID
 PL_CAN_REPORT=0
 PL_LOGGER_PID=
 PL_BG_PIDS=()
+# The server's limits (packages/server/src/pod/batch-schema.ts): 1,000 events
+# and 1 MiB a batch, 8 KiB a log or metric line, 4 KiB a message, 64 KiB a
+# logTail. One event over a limit makes the server refuse the whole batch.
 PL_MAX_EVENT_BATCH=1000
 PL_MAX_BATCH_BYTES=900000
+PL_MAX_LINE_BYTES=8000
+PL_MAX_METRIC_BYTES=8192
+PL_MAX_MESSAGE_BYTES=4000
+PL_MAX_TAIL_LINE_BYTES=1200
 
 # Builtins only: this runs once per log line, so no `date` fork.
 pl_now() {

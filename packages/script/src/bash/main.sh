@@ -43,7 +43,7 @@ pl_log_tail() { # out
   local LC_ALL=C line out=""
   if [[ -f $PL_LOG ]]; then
     while IFS= read -r line; do
-      pl_truncate line "$line" 2000
+      pl_truncate line "$line" "$PL_MAX_TAIL_LINE_BYTES"
       out+=${out:+$'\n'}$line
     done < <(tail -n 50 "$PL_LOG" 2>/dev/null)
   fi
@@ -90,6 +90,7 @@ pl_end() { # exit-code
     pl_log "exiting with code $1"
     pl_logger_sync
     pl_ship_all 1
+    rm -f "$PL_STATE/wgetrc"
     exit "$1"
   fi
   pl_log "job over; sleeping until the pod is terminated"
@@ -99,6 +100,7 @@ pl_end() { # exit-code
     sleep 30
     pl_drain
   done
+  rm -f "$PL_STATE/wgetrc"
   while :; do sleep infinity || sleep 86400; done
 }
 
@@ -138,6 +140,9 @@ pl_main() {
   if [[ -f $PL_STATE/finished ]]; then pl_on_restart; fi
   pl_check_env
   pl_report_status starting
+  # Heartbeat and log shipping start before the download: a long download
+  # must not look like a silent pod to the server.
+  pl_start_background
   pl_system_info
   pl_write_files
   pl_download

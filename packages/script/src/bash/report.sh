@@ -66,7 +66,10 @@ pl_http_post() { # body-file -> sets PL_HTTP_CODE (000 = no answer)
       --data-binary @"$1" "$PODLAUNCH_EVENTS_URL" 8>&- 9>&- 2>/dev/null) || true
     [[ $out =~ ^[0-9]{3}$ ]] && PL_HTTP_CODE=$out
   else
-    out=$(wget -q -S -O "$resp" --config=<(pl_wget_auth) --tries=1 --timeout=15 \
+    # wget cannot read its config from a pipe: a 0600 file in the 0700 state
+    # folder, removed when the job is over (pl_end).
+    if [[ ! -s $PL_STATE/wgetrc ]]; then (umask 077 && pl_wget_auth >"$PL_STATE/wgetrc"); fi
+    out=$(wget -q -S -O "$resp" --config="$PL_STATE/wgetrc" --tries=1 --timeout=15 \
       --header='Content-Type: application/json' --post-file="$1" --content-on-error \
       "$PODLAUNCH_EVENTS_URL" 8>&- 9>&- 2>&1) || true
     if [[ $out =~ HTTP/[0-9.]+\ ([0-9]{3}) ]]; then PL_HTTP_CODE=${BASH_REMATCH[1]}; fi

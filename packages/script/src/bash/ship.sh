@@ -35,12 +35,16 @@ pl_ship_source() { # kind(log|metric) file final(0|1)
         pl_now at
         msg=$line
       fi
-      pl_truncate msg "$msg" 8000
+      pl_truncate msg "$msg" "$PL_MAX_LINE_BYTES"
       pl_json_str j "$msg"
       ev="{\"type\":\"log\",\"at\":\"$at\",\"line\":$j}"
     elif [[ -n ${line//[[:space:]]/} ]]; then
-      if ((${#line} > 65536)); then
-        pl_log "metrics: dropped a line of ${#line} bytes (limit 65536)"
+      # A metric line cannot be cut, and the server refuses a whole batch for
+      # one bad line: drop lines that are too long or plainly not a JSON object.
+      if ((${#line} > PL_MAX_METRIC_BYTES)); then
+        pl_log "metrics: dropped a line of ${#line} bytes (limit $PL_MAX_METRIC_BYTES)"
+      elif [[ ! $line =~ ^[[:space:]]*\{.*\}[[:space:]]*$ ]]; then
+        pl_log "metrics: dropped a line that is not a JSON object"
       else
         pl_json_str j "$line"
         pl_ev_simple ev metric ",\"line\":$j"
