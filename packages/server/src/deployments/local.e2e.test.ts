@@ -167,7 +167,6 @@ describe('deployment input and scoping', () => {
       bobCaller.deployments.logs({ id }),
       bobCaller.deployments.metrics({ id }),
       bobCaller.deployments.cancel({ id }),
-      bobCaller.deployments.onEvent({ id }).then((iterable) => (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator]().next()),
     ]
     for (const attempt of attempts) {
       const error = await attempt.catch((caught: unknown) => caught)
