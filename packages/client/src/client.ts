@@ -1,4 +1,12 @@
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client'
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  type TRPCLink,
+} from '@trpc/client'
+import { EventSource } from 'eventsource'
 import type { AppRouter } from '@podlaunch/server'
 
 export interface ClientOptions {
@@ -20,16 +28,31 @@ export function authHeaders(apiKey: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}` }
 }
 
+/**
+ * The links every podlaunch client uses (the SDK and the admin app): batched HTTP for queries
+ * and mutations, Server-Sent Events for subscriptions. The `eventsource` package is used in
+ * browsers too, because the native EventSource cannot send the Authorization header.
+ */
+export function podlaunchLinks(options: ClientOptions): TRPCLink<AppRouter>[] {
+  const url = `${trimBaseUrl(options.url)}/trpc`
+  const baseFetch = options.fetch ?? globalThis.fetch
+  return [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({
+        url,
+        EventSource,
+        eventSourceOptions: () => ({
+          fetch: (input: string | URL | Request, init?: RequestInit) =>
+            baseFetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authHeaders(options.apiKey) } }),
+        }),
+      }),
+      false: httpBatchLink({ url, headers: () => authHeaders(options.apiKey), fetch: baseFetch }),
+    }),
+  ]
+}
+
 /** The typed tRPC client for a podlaunch server. */
 export function createTrpcClient(options: ClientOptions): PodlaunchTrpcClient {
-  const base = trimBaseUrl(options.url)
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${base}/trpc`,
-        headers: () => authHeaders(options.apiKey),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ],
-  })
+  return createTRPCClient<AppRouter>({ links: podlaunchLinks(options) })
 }

@@ -1,13 +1,23 @@
 import { createTrpcClient, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
+import { uploadDataset, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
+import { waitForDeployment, type DeploymentDetail, type WaitForDeploymentOptions } from './wait-for-deployment.js'
 
+export { podlaunchLinks } from './client.js'
 export type { ClientOptions, PodlaunchTrpcClient } from './client.js'
+export { WaitTimeoutError } from './wait-for-deployment.js'
+export type { DeploymentDetail, DeploymentEvent, WaitForDeploymentOptions } from './wait-for-deployment.js'
 export type { AppRouter } from '@podlaunch/server'
 export { TRPCClientError } from '@trpc/client'
+export { UploadDatasetError, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
 
 /** Helpers that take more than one procedure call (uploads, waiting). */
 export interface ClientHelpers {
   /** The options this client was made with (the API key stays inside). */
   readonly baseUrl: string
+  /** Creates a dataset and streams its bytes (path, Blob or stream); see upload-dataset.ts. */
+  uploadDataset(options: UploadDatasetOptions): Promise<UploadedDataset>
+  /** Resolves once the deployment succeeded, failed or was cancelled (live, over SSE). */
+  waitForDeployment(id: string, options?: WaitForDeploymentOptions): Promise<DeploymentDetail>
 }
 
 /** The typed tRPC client with the SDK's helpers beside the procedures: `client.deployments.get.query(…)`. */
@@ -15,7 +25,11 @@ export type PodlaunchClient = PodlaunchTrpcClient & ClientHelpers
 
 export function createClient(options: ClientOptions): PodlaunchClient {
   const trpc = createTrpcClient(options)
-  const helpers: ClientHelpers = { baseUrl: options.url.replace(/\/+$/, '') }
+  const helpers: ClientHelpers = {
+    baseUrl: options.url.replace(/\/+$/, ''),
+    uploadDataset: (upload) => uploadDataset(options, trpc, upload),
+    waitForDeployment: (id, wait) => waitForDeployment(trpc, id, wait),
+  }
   // The tRPC client is a proxy over procedure paths; helpers answer first, by name.
   return new Proxy(trpc, {
     get(target, prop, receiver) {

@@ -32,7 +32,8 @@ export async function createEventBus(db: Kysely<Database>, logger: Logger): Prom
   const backend = databaseBackend(db)
   if (backend.kind === 'pglite') {
     const unlisten = await backend.pglite.listen(EVENTS_CHANNEL, dispatch)
-    return { subscribe, close: () => unlisten() }
+    // The database may already be closed at shutdown; there is nothing left to unlisten then.
+    return { subscribe, close: () => unlisten().catch(() => {}) }
   }
 
   // LISTEN needs a connection of its own for as long as we listen; reconnect if it drops.

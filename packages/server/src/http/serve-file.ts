@@ -65,7 +65,7 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, serve
     let bytesSent = 0
     const source = file.handle.createReadStream({ start, end, autoClose: false, highWaterMark: READ_CHUNK })
     // Counted as chunks are handed to the response; a Transform stage here cost throughput.
-    source.on('data', (chunk: Buffer) => {
+    source.on('data', (chunk: string | Buffer) => {
       bytesSent += chunk.length
     })
     try {

@@ -1,0 +1,61 @@
+import type { inferRouterOutputs } from '@trpc/server'
+import type { AppRouter } from '@podlaunch/server'
+import type { PodlaunchTrpcClient } from './client.js'
+
+type Outputs = inferRouterOutputs<AppRouter>
+export type DeploymentEvent = Outputs['deployments']['events'][number] & { deploymentId: string }
+export type DeploymentDetail = Outputs['deployments']['get']
+
+export interface WaitForDeploymentOptions {
+  /** Give up after this long (default 1 hour). */
+  timeoutMs?: number
+  /** Every event of the deployment, replayed from the start, then live. */
+  onEvent?: (event: DeploymentEvent) => void
+  signal?: AbortSignal
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled'])
+
+export class WaitTimeoutError extends Error {
+  readonly code = 'TIMEOUT'
+  constructor(id: string, timeoutMs: number) {
+    super(`deployment ${id} did not finish within ${timeoutMs} ms`)
+    this.name = 'WaitTimeoutError'
+  }
+}
+
+/**
+ * Resolves with the deployment once it reaches succeeded, failed or cancelled. Listens on the
+ * live event stream (SSE), which resumes after a dropped connection from the last event seen.
+ */
+export async function waitForDeployment(
+  trpc: PodlaunchTrpcClient,
+  id: string,
+  options: WaitForDeploymentOptions = {},
+): Promise<DeploymentDetail> {
+  const timeoutMs = options.timeoutMs ?? 3_600_000
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new WaitTimeoutError(id, timeoutMs)), timeoutMs)
+    const subscription = trpc.deployments.onEvent.subscribe(
+      { id },
+      {
+        onData: (tracked) => {
+          const event = tracked.data as DeploymentEvent
+          options.onEvent?.(event)
+          if (event.kind === 'status' && event.status && TERMINAL.has(event.status)) finish()
+        },
+        onError: (error) => finish(error),
+      },
+    )
+    const onAbort = () => finish(options.signal?.reason ?? new Error('aborted'))
+    options.signal?.addEventListener('abort', onAbort)
+    function finish(error?: unknown) {
+      clearTimeout(timer)
+      subscription.unsubscribe()
+      options.signal?.removeEventListener('abort', onAbort)
+      if (error) reject(error)
+      else resolve()
+    }
+  })
+  return trpc.deployments.get.query({ id })
+}
