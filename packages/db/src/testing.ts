@@ -18,7 +18,7 @@ export interface TestDatabase {
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL)
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean; maxConnections?: number } = {}): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL
   const extra: Kysely<Database>[] = []
   if (!baseUrl) {
@@ -36,7 +36,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const name = `podlaunch_test_${randomBytes(6).toString('hex')}`
   await adminQuery(baseUrl, `CREATE DATABASE ${name}`)
   const url = withDatabase(baseUrl, name)
-  const db = createDatabase({ url, maxConnections: 5 })
+  const db = createDatabase({ url, maxConnections: options.maxConnections ?? 5 })
   if (options.migrate !== false) await migrate(db)
   return {
     db,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mintToken } from '@podlaunch/tokens'
 import type { DeploymentSpec } from '@podlaunch/script'
 import type { Deployment } from '@podlaunch/db'
@@ -28,9 +29,24 @@ export async function createDeployment({ ctx, input }: { ctx: AuthedContext; inp
   if (!provider) throw new AppError('PRECONDITION_FAILED', `the ${resolved.provider} provider is not configured on this server`)
 
   const now = ctx.clock()
+  // The id is chosen here so both tokens can be minted before the row is written.
+  const deploymentId = randomUUID()
+  const download = await createDownloadUrl(ctx, {
+    datasetId: dataset.id,
+    deploymentId,
+    ttlSeconds: ctx.config.deployments.podDownloadTtlSeconds,
+  })
+  const podToken = await mintToken(ctx.keyring, 'pod', {
+    subject: deploymentId,
+    claims: { deployment_id: deploymentId },
+    ttlSeconds: Math.min(MAX_POD_TOKEN_SECONDS, resolved.maxRuntimeSeconds + POD_TOKEN_MARGIN_SECONDS),
+    issuer: ctx.config.issuer,
+    now: ctx.clock,
+  })
   const inserted = await ctx.db
     .insertInto('deployments')
     .values({
+      id: deploymentId,
       owner_id: ctx.user.id,
       dataset_id: dataset.id,
       name: input.name,
@@ -42,32 +58,17 @@ export async function createDeployment({ ctx, input }: { ctx: AuthedContext; inp
       max_runtime_s: resolved.maxRuntimeSeconds,
       max_cost_usd: input.maxCostUsd ?? null,
       keep_alive_s: resolved.keepAliveSeconds,
+      download_jti: download.jti,
+      pod_jti: podToken.jti,
       created_at: now,
       updated_at: now,
     })
     .onConflict((conflict) => conflict.columns(['owner_id', 'idempotency_key']).doNothing())
     .returningAll()
     .executeTakeFirst()
+  // Lost the race for this idempotency key: the tokens minted above were never handed out.
   if (!inserted) return toDeploymentView(await existingForKey(ctx, input), now)
   await appendEvent(ctx.db, inserted.id, { kind: 'created', status: 'pending', message: 'deployment created', at: now })
-
-  const download = await createDownloadUrl(ctx, {
-    datasetId: dataset.id,
-    deploymentId: inserted.id,
-    ttlSeconds: ctx.config.deployments.podDownloadTtlSeconds,
-  })
-  const podToken = await mintToken(ctx.keyring, 'pod', {
-    subject: inserted.id,
-    claims: { deployment_id: inserted.id },
-    ttlSeconds: Math.min(MAX_POD_TOKEN_SECONDS, resolved.maxRuntimeSeconds + POD_TOKEN_MARGIN_SECONDS),
-    issuer: ctx.config.issuer,
-    now: ctx.clock,
-  })
-  await ctx.db
-    .updateTable('deployments')
-    .set({ download_jti: download.jti, pod_jti: podToken.jti })
-    .where('id', '=', inserted.id)
-    .execute()
 
   try {
     const pod = await provider.createPod({
@@ -86,19 +87,18 @@ export async function createDeployment({ ctx, input }: { ctx: AuthedContext; inp
       }),
     })
     if (ctx.config.crashPoint === 'after_pod_created') process.kill(process.pid, 'SIGKILL')
-    await ctx.db
-      .updateTable('deployments')
-      .set({ provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null })
-      .where('id', '=', inserted.id)
-      .execute()
+    const podColumns = { provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null }
     const moved = await transition(ctx.db, inserted.id, {
       to: 'provisioning',
+      set: podColumns,
       at: ctx.clock(),
       message: `pod ${pod.podId} created on ${resolved.provider}${pod.gpuType ? ` (${pod.gpuType})` : ''}`,
       data: { podId: pod.podId, gpuType: pod.gpuType, costPerHr: pod.costPerHr },
     })
-    // A fast pod may already have reported; then its status is further along.
-    return toDeploymentView(moved.ok ? moved.deployment : (moved.current ?? inserted), ctx.clock())
+    if (moved.ok) return toDeploymentView(moved.deployment, ctx.clock())
+    // A fast pod already reported (its status is further along): record the pod all the same.
+    const recorded = await ctx.db.updateTable('deployments').set(podColumns).where('id', '=', inserted.id).returningAll().executeTakeFirst()
+    return toDeploymentView(recorded ?? inserted, ctx.clock())
   } catch (error) {
     const failed = await failCreation(ctx, inserted.id, error)
     return toDeploymentView(failed ?? inserted, ctx.clock())

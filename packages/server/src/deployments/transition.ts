@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, Deployment, DeploymentStatus, FailureReason } from '@podlaunch/db'
+import type { Database, Deployment, DeploymentStatus, DeploymentUpdate, FailureReason } from '@podlaunch/db'
 import { appendEvent } from '../events/append.ts'
 import { canTransition, isTerminal } from './state-machine.ts'
 
@@ -12,6 +12,8 @@ export interface TransitionRequest {
   data?: Record<string, unknown> | undefined
   /** Only move when the deployment is in one of these statuses (e.g. a reconciler's snapshot). */
   onlyFrom?: readonly DeploymentStatus[]
+  /** More columns to write with the status (e.g. the pod id), only if the transition happens. */
+  set?: DeploymentUpdate
   at: Date
 }
 
@@ -43,6 +45,7 @@ export async function transitionWithin(trx: Kysely<Database>, deploymentId: stri
   const deployment = await trx
     .updateTable('deployments')
     .set({
+      ...request.set,
       status: request.to,
       updated_at: request.at,
       // The pod's first report marks the start, whichever phase it names.

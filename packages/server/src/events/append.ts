@@ -26,12 +26,8 @@ export async function appendEvent(db: Kysely<Database>, deploymentId: string, ev
       data: event.data ? JSON.stringify(event.data) : null,
       ...(event.at ? { at: event.at } : {}),
     })
-    .returning('id')
+    // One round trip: the row and its announcement (delivered at commit).
+    .returning(['id', sql<string>`pg_notify(${EVENTS_CHANNEL}, deployment_id::text || ':' || id::text)::text`.as('notified')])
     .executeTakeFirstOrThrow()
-  await notifyEvent(db, deploymentId, row.id)
   return row.id
-}
-
-export async function notifyEvent(db: Kysely<Database>, deploymentId: string, eventId: string) {
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${`${deploymentId}:${eventId}`})`.execute(db)
 }
