@@ -8,6 +8,9 @@ import type { CreatePodRequest } from './types.ts'
  */
 export const MAX_ARGS_BYTES = 120_000
 
+/** Size of the persistent /workspace volume each pod gets (GB). */
+export const DEFAULT_VOLUME_GB = 20
+
 /** Paths we interpolate into the args line: absolute, and nothing bash would expand or split. */
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/
 
@@ -32,7 +35,12 @@ export function bootstrapArgs(script: string, workspacePath: string): string {
 }
 
 /** The `POST /v2/pods` body for one GPU candidate, within RunPod's CreatePodRequest schema. */
-export function createPodBody(request: CreatePodRequest, gpuType: string, args: string): Record<string, unknown> {
+export function createPodBody(
+  request: CreatePodRequest,
+  gpuType: string,
+  args: string,
+  volume: { sizeGb: number; path: string } = { sizeGb: DEFAULT_VOLUME_GB, path: '/workspace' },
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: podName(request.deploymentId),
     image: request.image,
@@ -41,6 +49,9 @@ export function createPodBody(request: CreatePodRequest, gpuType: string, args: 
     cloud: request.cloud ?? 'SECURE',
     env: { ...request.env },
     args,
+    // The container disk may be wiped when RunPod restarts the container; the volume is not,
+    // so the script's "finished" marker survives and a restart never runs the job twice.
+    mounts: { persistent: { size: volume.sizeGb, path: volume.path } },
     startSsh: false,
     startJupyter: false,
   }

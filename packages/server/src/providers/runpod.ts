@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.ts'
 import type { Clock } from '../clock.ts'
 import { createRedactor, isCapacityAnswer, podsOf, toProviderPod } from './runpod-answers.ts'
-import { MAX_ARGS_BYTES, assertSafeWorkspacePath, bootstrapArgs, createPodBody } from './runpod-create-body.ts'
+import { DEFAULT_VOLUME_GB, MAX_ARGS_BYTES, assertSafeWorkspacePath, bootstrapArgs, createPodBody } from './runpod-create-body.ts'
 import { callRunpod } from './runpod-http.ts'
 import type { Answer, FetchFn, RunpodHttpOptions, SleepFn } from './runpod-http.ts'
 import { ProviderError, podName } from './types.ts'
@@ -27,6 +27,8 @@ export interface RunpodProviderOptions {
   requestTimeoutMs?: number
   /** Where the script is written when the pod sets no PODLAUNCH_WORKDIR, default /workspace. */
   workspacePath?: string
+  /** Size of the persistent volume mounted at workspacePath, default 20 GB. */
+  volumeGb?: number
 }
 
 export interface RunpodProvider extends Provider {
@@ -108,7 +110,7 @@ export function createRunpodProvider(options: RunpodProviderOptions): RunpodProv
         let answer: Answer
         try {
           answer = await callRunpod(http, 'POST', '/pods', {
-            body: createPodBody(request, gpuType, args),
+            body: createPodBody(request, gpuType, args, { sizeGb: options.volumeGb ?? DEFAULT_VOLUME_GB, path: workspacePath }),
             signal,
             // A 5xx or a dropped connection may hide a created pod: adopt it rather than
             // create a second one with the same name (and bill twice).
