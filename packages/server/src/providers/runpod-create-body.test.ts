@@ -38,6 +38,8 @@ describe('createPodBody', () => {
     const request = { deploymentId: 'd1', image: 'img', gpu: { types: ['g'], count: 2 }, env: { A: 'b' }, script: 'true' }
     expect(validateCreatePodBody(createPodBody(request, 'NVIDIA L4', bootstrapArgs('true', '/workspace'))).valid).toBe(true)
     expect(validateCreatePodBody(createPodBody({ ...request, diskGb: 20, cloud: 'COMMUNITY' }, 'NVIDIA L4', 'x')).valid).toBe(true)
+    // The work directory is a persistent volume, so the finished marker outlives a container restart.
+    expect(createPodBody(request, 'NVIDIA L4', 'x')).toMatchObject({ mounts: { persistent: { size: 20, path: '/workspace' } } })
   })
 })
 
