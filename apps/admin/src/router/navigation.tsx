@@ -1,0 +1,41 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react'
+import { parseRoute, type Route } from './routes.ts'
+
+const NAVIGATE_EVENT = 'podlaunch:navigate'
+
+function subscribe(onChange: () => void) {
+  window.addEventListener('popstate', onChange)
+  window.addEventListener(NAVIGATE_EVENT, onChange)
+  return () => {
+    window.removeEventListener('popstate', onChange)
+    window.removeEventListener(NAVIGATE_EVENT, onChange)
+  }
+}
+
+const currentPath = () => window.location.pathname
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, currentPath)
+}
+
+export function useRoute(): Route {
+  return parseRoute(usePathname())
+}
+
+export function navigate(href: string, options: { replace?: boolean } = {}) {
+  if (options.replace) window.history.replaceState(null, '', href)
+  else window.history.pushState(null, '', href)
+  window.dispatchEvent(new Event(NAVIGATE_EVENT))
+  window.scrollTo(0, 0)
+}
+
+/** An ordinary link (middle-click and "open in new tab" still work) that routes in the page. */
+export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const handle = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event)
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+    event.preventDefault()
+    navigate(href)
+  }
+  return <a href={href} onClick={handle} {...rest} />
+}
