@@ -52,3 +52,12 @@ describe('createDatabase', () => {
     await db.destroy()
   })
 })
+
+describe('column types', () => {
+  it('reads bigint and numeric as strings on every engine, as pg does', async () => {
+    const db = createDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {})
+    const row = await sql<{ big: unknown; num: unknown }>`SELECT 9007199254740993::bigint AS big, 1.25::numeric AS num`.execute(db)
+    expect(row.rows[0]).toEqual({ big: '9007199254740993', num: '1.25' })
+    await db.destroy()
+  })
+})

@@ -8,6 +8,9 @@ type KyselyPGlite = Extract<PGliteDialectConfig['pglite'], { query: unknown }>
  * the extended protocol, which accepts one statement; such scripts go through `exec`.
  * For pg the marker is just a comment: its simple protocol accepts several statements.
  */
+const INT8_OID = 20
+const NUMERIC_OID = 1700
+
 export const MULTI_STATEMENT_MARKER = '/* podlaunch:multi-statement */\n'
 
 interface Queryable {
@@ -16,10 +19,28 @@ interface Queryable {
 }
 
 async function runQuery(target: Queryable, text: string, params?: unknown[], options?: object) {
-  if (!text.startsWith(MULTI_STATEMENT_MARKER)) return target.query(text, params, options)
+  if (!text.startsWith(MULTI_STATEMENT_MARKER)) return int8AsText(await target.query(text, params, options))
   const results = await target.exec(text)
   const last = results[results.length - 1]
   return { rows: last?.rows ?? [], affectedRows: last?.affectedRows ?? 0, fields: [] }
+}
+
+type QueryResult = Awaited<ReturnType<PGlite['query']>>
+
+/**
+ * pg returns int8 and numeric as strings; PGlite as number or BigInt (and ignores custom
+ * parsers for int8). Turning them into strings here keeps the column types identical on both.
+ */
+function int8AsText(result: QueryResult): QueryResult {
+  const textual = result.fields.filter((field) => field.dataTypeID === INT8_OID || field.dataTypeID === NUMERIC_OID)
+  if (!textual.length) return result
+  for (const row of result.rows as Record<string, unknown>[]) {
+    for (const { name } of textual) {
+      const value = row[name]
+      if (typeof value === 'number' || typeof value === 'bigint') row[name] = value.toString()
+    }
+  }
+  return result
 }
 
 /** The PGlite surface Kysely's driver uses, with multi-statement scripts routed to exec. */
