@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseEnv } from './env.ts'
+import { ConfigError, parseEnv, publicUrlOf } from './env.ts'
 
 describe('parseEnv', () => {
   it('fills defaults: embedded database, .podlaunch, public URL from host and port', () => {
@@ -7,7 +7,8 @@ describe('parseEnv', () => {
     expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info' })
     expect(env.DATABASE_URL).toBeUndefined()
     expect(env.dataDir).toBe('/srv/app/.podlaunch')
-    expect(env.publicUrl).toBe('http://127.0.0.1:3000')
+    expect(publicUrlOf(env, 3000)).toBe('http://127.0.0.1:3000')
+    expect(publicUrlOf(parseEnv({ HOST: '0.0.0.0', PORT: '0' }), 41234)).toBe('http://127.0.0.1:41234')
   })
 
   it.each([
@@ -31,6 +32,6 @@ describe('parseEnv', () => {
   })
 
   it('keeps an explicit public URL without its trailing slash', () => {
-    expect(parseEnv({ PODLAUNCH_PUBLIC_URL: 'https://pods.example.com/' }).publicUrl).toBe('https://pods.example.com')
+    expect(publicUrlOf(parseEnv({ PODLAUNCH_PUBLIC_URL: 'https://pods.example.com/' }), 3000)).toBe('https://pods.example.com')
   })
 })

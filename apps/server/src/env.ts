@@ -39,12 +39,14 @@ const EnvSchema = z.object({
   PODLAUNCH_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
   PODLAUNCH_HEARTBEAT_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
   PODLAUNCH_SHIP_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(10),
+  // How long a deployment may wait for its pod to be recorded before the reconciler searches by name.
+  PODLAUNCH_PENDING_GRACE_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(60),
   // Test hook for crash-recovery tests: kills the process at this point of a create.
   PODLAUNCH_TEST_CRASH_POINT: z.enum(['after_pod_created']).optional(),
   PODLAUNCH_MAX_DATASET_BYTES: z.coerce.number().int('must be an integer').positive('must be positive').default(100 * 1024 ** 3),
 })
 
-export type Env = z.infer<typeof EnvSchema> & { dataDir: string; publicUrl: string }
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -63,7 +65,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.
     throw new ConfigError('invalid configuration: PODLAUNCH_RUNPOD_API_KEY is required when PODLAUNCH_DEFAULT_PROVIDER is runpod')
   }
   const dataDir = isAbsolute(env.PODLAUNCH_DATA_DIR) ? env.PODLAUNCH_DATA_DIR : resolve(cwd, env.PODLAUNCH_DATA_DIR)
-  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST
-  const publicUrl = (env.PODLAUNCH_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env.PORT}`).replace(/\/+$/, '')
-  return { ...env, dataDir, publicUrl }
+  return { ...env, dataDir, PODLAUNCH_PUBLIC_URL: env.PODLAUNCH_PUBLIC_URL?.replace(/\/+$/, '') }
+}
+
+/** The URL pods use: the configured one, else this server's own address and actual port. */
+export function publicUrlOf(env: Env, port: number): string {
+  if (env.PODLAUNCH_PUBLIC_URL) return env.PODLAUNCH_PUBLIC_URL
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDatabase, embeddedDatabaseDir, migrate } from '@podlaunch/db'
@@ -13,13 +13,14 @@ import {
   defaultConfig,
   ensureAdmin,
   startReconciler,
+  sendError,
   systemClock,
   type Logger,
   type ServerDeps,
 } from '@podlaunch/server'
 import { createRevocationStore, loadKeyring } from '@podlaunch/tokens'
 import { adminAppDir } from './admin-dir.ts'
-import type { Env } from './env.ts'
+import { publicUrlOf, type Env } from './env.ts'
 
 export interface RunningServer {
   url: string
@@ -47,15 +48,26 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     throw error
   }
 
+  // Listen first: with PORT=0 the public URL (which pods call back on) needs the real port.
+  let handler: RequestListener = (_req, res) => sendError(res, 503, 'UNAVAILABLE', 'starting')
+  const server = createServer((req, res) => handler(req, res))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(env.PORT, env.HOST, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`
+
   const config = defaultConfig({
     dataDir: env.dataDir,
-    publicUrl: env.publicUrl,
+    publicUrl: publicUrlOf(env, port),
     maxDatasetBytes: env.PODLAUNCH_MAX_DATASET_BYTES,
     crashPoint: env.PODLAUNCH_TEST_CRASH_POINT,
     deployments: {
       defaultProvider: env.PODLAUNCH_DEFAULT_PROVIDER,
       heartbeatSeconds: env.PODLAUNCH_HEARTBEAT_SECONDS,
       shipIntervalSeconds: env.PODLAUNCH_SHIP_INTERVAL_SECONDS,
+      pendingGraceSeconds: env.PODLAUNCH_PENDING_GRACE_SECONDS,
     },
   })
   const local = createLocalProvider({ rootDir: config.podsDir })
@@ -75,14 +87,8 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     events: await createEventBus(db, logger),
   }
   const reconciler = startReconciler(deps, { intervalMs: env.PODLAUNCH_RECONCILE_INTERVAL_SECONDS * 1000 })
-  const server = createServer(createRequestHandler(deps, { adminDir: adminAppDir() }))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(env.PORT, env.HOST, () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`
-  logger.info({ url, publicUrl: env.publicUrl, providers: Object.keys(providers) }, 'podlaunch listening')
+  handler = createRequestHandler(deps, { adminDir: adminAppDir() })
+  logger.info({ url, publicUrl: config.publicUrl, providers: Object.keys(providers) }, 'podlaunch listening')
 
   let closing: Promise<void> | undefined
   const close = () =>

@@ -7,7 +7,10 @@ export interface ServerConfig {
   publicUrl: string
   /** Root of everything the server keeps on disk (embedded database, keys, datasets). */
   dataDir: string
-  /** Issuer claim of the tokens this server mints. */
+  /**
+   * Issuer claim of the tokens this server mints. The same on every replica and across
+   * restarts (a changing port must not invalidate live tokens), so not derived from the URL.
+   */
   issuer: string
   /** Where uploaded and registered dataset bytes live, under server-generated keys. */
   storeDir: string
@@ -24,7 +27,22 @@ export interface ServerConfig {
     provisioningTimeoutSeconds: number
     /** How long a pod's dataset URL stays valid. */
     podDownloadTtlSeconds: number
+    /**
+     * How long a deployment may sit without a recorded pod before the reconciler looks for its
+     * pod by name (a create still under way, or one cut short by a crash).
+     */
+    pendingGraceSeconds: number
   }
+  /** Where artifacts (trained models) pods upload are kept: partial files, then final ones. */
+  artifactsDir: string
+  /** Largest artifact a pod may declare, in bytes (a deployment's spec may set a lower cap). */
+  maxArtifactBytes: number
+  /**
+   * After a succeeded deployment's last artifact is stored, how long the server waits for the
+   * pod's own termination request (sent with its `artifacts_uploaded` report, so the report
+   * arrives) before terminating the pod itself.
+   */
+  artifactTeardownGraceMs: number
   /** Where the local provider runs its pods. */
   podsDir: string
   /** Test hook: kill the process at this point of deployment creation (crash-recovery tests). */
@@ -32,6 +50,7 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_MAX_DATASET_BYTES = 100 * 1024 ** 3
+export const DEFAULT_MAX_ARTIFACT_BYTES = 50 * 1024 ** 3
 
 type Required = Pick<ServerConfig, "dataDir">
 
@@ -40,13 +59,16 @@ export function defaultConfig(
 ): ServerConfig {
   const publicUrl = (overrides.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')
   return {
-    issuer: publicUrl,
+    issuer: 'podlaunch',
     storeDir: join(overrides.dataDir, 'store'),
     importDir: join(overrides.dataDir, 'datasets'),
     maxDatasetBytes: DEFAULT_MAX_DATASET_BYTES,
     downloadTtlSeconds: 2 * 3600,
     maxDownloadTtlSeconds: 24 * 3600,
     podsDir: join(overrides.dataDir, 'pods'),
+    artifactsDir: join(overrides.dataDir, 'artifacts'),
+    maxArtifactBytes: DEFAULT_MAX_ARTIFACT_BYTES,
+    artifactTeardownGraceMs: 3000,
     ...overrides,
     deployments: { ...DEFAULT_DEPLOYMENT_SETTINGS, ...overrides.deployments },
     publicUrl,
@@ -64,4 +86,5 @@ export const DEFAULT_DEPLOYMENT_SETTINGS: ServerConfig['deployments'] = {
   shipIntervalSeconds: 10,
   provisioningTimeoutSeconds: 20 * 60,
   podDownloadTtlSeconds: 6 * 3600,
+  pendingGraceSeconds: 60,
 }

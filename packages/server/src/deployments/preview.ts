@@ -1,4 +1,4 @@
-import type { DeploymentSpec } from '@podlaunch/script'
+import type { DeploymentSpec, ScriptDefaults } from '@podlaunch/script'
 import type { AuthedContext } from '../trpc.ts'
 import { readyDatasetOf, resolveDeployment } from './spec.ts'
 
@@ -9,7 +9,17 @@ export async function previewScript({ ctx, input }: { ctx: AuthedContext; input:
   return { script: resolved.script, sha256: resolved.sha256, provider: resolved.provider, image: resolved.image }
 }
 
-export function scriptDefaults({ ctx }: { ctx: AuthedContext }) {
-  const { provisioningTimeoutSeconds: _timeout, podDownloadTtlSeconds: _ttl, ...defaults } = ctx.config.deployments
-  return { ...defaults, providers: Object.keys(ctx.providers) }
+/** Only what shapes a script: clients build the same preview from exactly these. */
+export function scriptDefaults({ ctx }: { ctx: AuthedContext }): ScriptDefaults & { providers: string[] } {
+  const settings = ctx.config.deployments
+  return {
+    defaultProvider: settings.defaultProvider,
+    defaultImage: settings.defaultImage,
+    keepAliveSeconds: settings.keepAliveSeconds,
+    maxRuntimeSeconds: settings.maxRuntimeSeconds,
+    maxRuntimeCapSeconds: settings.maxRuntimeCapSeconds,
+    heartbeatSeconds: settings.heartbeatSeconds,
+    shipIntervalSeconds: settings.shipIntervalSeconds,
+    providers: Object.keys(ctx.providers),
+  }
 }

@@ -36,19 +36,45 @@ export async function createEventBus(db: Kysely<Database>, logger: Logger): Prom
     return { subscribe, close: () => unlisten().catch(() => {}) }
   }
 
-  // LISTEN needs a connection of its own for as long as we listen; reconnect if it drops.
+  // LISTEN needs a connection of its own for as long as we listen; reconnect if it drops, and
+  // keep trying while the database refuses us (one failed attempt must not end listening).
   let closed = false
   let client: pg.Client | undefined
+  let timer: NodeJS.Timeout | undefined
+  const retry = () => {
+    if (closed || timer) return
+    timer = setTimeout(() => {
+      timer = undefined
+      connect().catch((error: unknown) => {
+        logger.warn({ err: error }, 'event listener could not reconnect; trying again')
+        retry()
+      })
+    }, RECONNECT_MS)
+    timer.unref()
+  }
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: backend.url })
-    next.on('notification', (message) => dispatch(message.payload))
-    next.on('error', (error) => {
-      logger.warn({ err: error }, 'event listener connection lost; reconnecting')
+    let lost = false
+    const onLost = (error?: Error) => {
+      if (lost) return
+      lost = true
+      if (client === next) client = undefined
       next.end().catch(() => {})
-      if (!closed) setTimeout(() => void connect().catch(() => {}), RECONNECT_MS).unref()
-    })
-    await next.connect()
-    await next.query(`LISTEN ${EVENTS_CHANNEL}`)
+      if (closed) return
+      logger.warn({ err: error }, 'event listener connection lost; reconnecting')
+      retry()
+    }
+    next.on('notification', (message) => dispatch(message.payload))
+    next.on('error', onLost)
+    next.on('end', () => onLost())
+    try {
+      await next.connect()
+      await next.query(`LISTEN ${EVENTS_CHANNEL}`)
+    } catch (error) {
+      lost = true
+      next.end().catch(() => {})
+      throw error
+    }
     client = next
   }
   await connect()
@@ -56,6 +82,7 @@ export async function createEventBus(db: Kysely<Database>, logger: Logger): Prom
     subscribe,
     close: async () => {
       closed = true
+      clearTimeout(timer)
       await client?.end().catch(() => {})
     },
   }

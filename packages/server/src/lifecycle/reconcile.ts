@@ -20,8 +20,6 @@ export interface ReconcileReport {
 
 const LIVE: DeploymentStatus[] = ['pending', 'provisioning', 'starting', 'downloading', 'training']
 const REPORTING: DeploymentStatus[] = ['starting', 'downloading', 'training']
-// A create call is still under way for this long after its insert; after it, a pending row was left by a crash.
-const PENDING_GRACE_MS = 60_000
 // The script enforces max runtime itself with `timeout`; the server steps in a little later.
 const RUNTIME_GRACE_MS = 60_000
 
@@ -58,9 +56,13 @@ async function checkLive(
   const settings = deps.config.deployments
   const age = now.getTime() - row.created_at.getTime()
 
-  if (!row.provider_pod_id && age > PENDING_GRACE_MS) {
-    // Left by a crash between insert and recording the pod: find the pod by its name.
-    const pod = podsByProvider.get(row.provider)?.find((candidate) => candidate.name === podName(row.id))
+  // A create call is still under way for this long after its insert; after it, a row without a
+  // pod was left by a crash between the provider's answer and recording it.
+  // When listing failed this pass, not knowing is no reason to fail a deployment whose pod may
+  // run: the other checks still apply, and the next pass looks again.
+  const listed = podsByProvider.get(row.provider)
+  if (!row.provider_pod_id && age > settings.pendingGraceSeconds * 1000 && listed) {
+    const pod = listed.find((candidate) => candidate.name === podName(row.id))
     if (!pod) return fail(deps, row, 'provider_error', 'creation_lost', 'the pod was never recorded and no pod carries its name', now)
     await deps.db
       .updateTable('deployments')
@@ -148,6 +150,8 @@ async function terminateOrphans(deps: ReconcileDeps, podsByProvider: Map<string,
         : undefined
       const owned = owner && !owner.pod_terminated_at && (owner.provider_pod_id === null || owner.provider_pod_id === pod.podId)
       if (owned) continue
+      // Its own deployment's teardown confirmed it gone after the listing (earlier in this pass).
+      if (owner?.pod_terminated_at && owner.provider_pod_id === pod.podId) continue
       try {
         await provider.terminatePod(pod.podId)
         if (owner) await appendEvent(deps.db, owner.id, { kind: 'orphan', message: `terminated orphan pod ${pod.podId}`, data: { podId: pod.podId } })

@@ -18,8 +18,10 @@ export function startReconciler(deps: ReconcileDeps, options: { intervalMs: numb
   const tick = () =>
     (running ??= (async () => {
       try {
+        // A tick after stop must not take the lock again: nobody would ever release it.
+        if (stopped) return undefined
         leader = await lock.acquire()
-        if (!leader || stopped) return undefined
+        if (!leader) return undefined
         const report = await reconcileOnce(deps)
         if (report.actions.length) deps.logger.info({ actions: report.actions }, 'reconciler acted')
         options.onPass?.(report)
@@ -42,6 +44,7 @@ export function startReconciler(deps: ReconcileDeps, options: { intervalMs: numb
       clearInterval(timer)
       await running
       await lock.release()
+      leader = false
     },
   }
 }

@@ -1,0 +1,109 @@
+// Shared by the pod, lifecycle and event tests: deployment rows with real pod tokens, and
+// pod batches posted over real HTTP.
+import { readdirSync, readlinkSync } from 'node:fs'
+import { mintToken } from '@podlaunch/tokens'
+import type { DeploymentStatus } from '@podlaunch/db'
+import type { ServerDeps } from '../context.ts'
+
+export interface SeededDeployment {
+  id: string
+  podToken: string
+  podJti: string
+}
+
+/** A deployment row in `status` with a real pod token, as create would leave it (no pod). */
+export async function seedDeployment(
+  deps: ServerDeps,
+  ownerId: string,
+  options: { status?: DeploymentStatus; datasetId?: string } = {},
+): Promise<SeededDeployment> {
+  const now = deps.clock()
+  const row = await deps.db
+    .insertInto('deployments')
+    .values({
+      owner_id: ownerId,
+      dataset_id: options.datasetId ?? null,
+      name: 'seeded',
+      provider: 'local',
+      status: options.status ?? 'provisioning',
+      spec: '{}',
+      script: '#!/bin/bash\n',
+      script_sha256: '0'.repeat(64),
+      keep_alive_s: 60,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const token = await mintToken(deps.keyring, 'pod', {
+    subject: row.id,
+    claims: { deployment_id: row.id },
+    ttlSeconds: 3600,
+    issuer: deps.config.issuer,
+    now: deps.clock,
+  })
+  await deps.db.updateTable('deployments').set({ pod_jti: token.jti }).where('id', '=', row.id).execute()
+  return { id: row.id, podToken: token.token, podJti: token.jti }
+}
+
+export interface PostAnswer {
+  status: number
+  body: { ok?: boolean; duplicate?: boolean; error?: { code: string; message: string } }
+}
+
+/** POST /v1/pod/events with a bearer token (or none) and a body (object or raw text). */
+export async function postEvents(baseUrl: string, token: string | undefined, body: unknown): Promise<PostAnswer> {
+  const response = await fetch(`${baseUrl}/v1/pod/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? (JSON.parse(text) as PostAnswer['body']) : {} }
+}
+
+export const at = () => new Date().toISOString()
+export const log = (line: string) => ({ type: 'log', at: at(), line })
+export const metric = (line: string) => ({ type: 'metric', at: at(), line })
+export const status = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'status', at: at(), status: value, ...extra })
+export const heartbeat = () => ({ type: 'heartbeat', at: at() })
+
+/**
+ * Kills what pod scripts left behind under `root`, found by working directory. The script runs
+ * the trainer under `timeout`, which puts itself in a process group of its own, so killing a
+ * pod's group does not reach it (a provider limitation noted in the issue report).
+ */
+export function killStrayProcesses(root: string): number {
+  let killed = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let cwd: string
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`)
+    } catch {
+      continue
+    }
+    if (cwd !== root && !cwd.startsWith(`${root}/`)) continue
+    try {
+      process.kill(Number(entry), 'SIGKILL')
+      killed += 1
+    } catch {
+      // already gone
+    }
+  }
+  return killed
+}
+
+/** True once no process of the group `pgid` is left (SIGKILL is delivered asynchronously). */
+export async function processGroupGone(pgid: number, timeoutMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return true
+    }
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
