@@ -1,4 +1,5 @@
 import { createTrpcClient, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
+import { downloadArtifact, type ArtifactInfo, type DownloadArtifactOptions } from './download-artifact.js'
 import { uploadDataset, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
 import { waitForDeployment, type DeploymentDetail, type WaitForDeploymentOptions } from './wait-for-deployment.js'
 
@@ -9,6 +10,7 @@ export type { DeploymentDetail, DeploymentEvent, WaitForDeploymentOptions } from
 export type { AppRouter } from '@podlaunch/server'
 export { TRPCClientError } from '@trpc/client'
 export { UploadDatasetError, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
+export { DownloadArtifactError, type ArtifactInfo, type DownloadArtifactOptions } from './download-artifact.js'
 
 /** Helpers that take more than one procedure call (uploads, waiting). */
 export interface ClientHelpers {
@@ -16,6 +18,8 @@ export interface ClientHelpers {
   readonly baseUrl: string
   /** Creates a dataset and streams its bytes (path, Blob or stream); see upload-dataset.ts. */
   uploadDataset(options: UploadDatasetOptions): Promise<UploadedDataset>
+  /** Streams a stored artifact (the trained model) to a path or stream; resumes and verifies its sha256. */
+  downloadArtifact(id: string, options: DownloadArtifactOptions): Promise<ArtifactInfo & { path?: string }>
   /** Resolves once the deployment succeeded, failed or was cancelled (live, over SSE). */
   waitForDeployment(id: string, options?: WaitForDeploymentOptions): Promise<DeploymentDetail>
 }
@@ -29,6 +33,7 @@ export function createClient(options: ClientOptions): PodlaunchClient {
     baseUrl: options.url.replace(/\/+$/, ''),
     uploadDataset: (upload) => uploadDataset(options, trpc, upload),
     waitForDeployment: (id, wait) => waitForDeployment(trpc, id, wait),
+    downloadArtifact: (id, download) => downloadArtifact(options, trpc, id, download),
   }
   // The tRPC client is a proxy over procedure paths; helpers answer first, by name.
   return new Proxy(trpc, {

@@ -150,6 +150,24 @@ export interface DownloadLogTable {
   at: DefaultTimestamp
 }
 
+export type ArtifactStatus = 'uploading' | 'complete' | 'failed'
+
+export interface ArtifactsTable {
+  id: Generated<string>
+  deployment_id: string
+  name: string
+  size_bytes: Int8
+  sha256: string
+  status: ColumnType<ArtifactStatus, ArtifactStatus | undefined, ArtifactStatus>
+  storage_key: string
+  /** Bytes the server holds (the partial file's size when the row was last written). */
+  received_bytes: ColumnType<string, string | number | bigint | undefined, string | number | bigint>
+  failure_code: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  completed_at: Timestamp | null
+}
+
 export interface SchemaMigrationsTable {
   name: string
   checksum: string
@@ -167,6 +185,7 @@ export interface Database {
   pod_event_batches: PodEventBatchesTable
   token_revocations: TokenRevocationsTable
   download_log: DownloadLogTable
+  artifacts: ArtifactsTable
   schema_migrations: SchemaMigrationsTable
 }
 
@@ -185,3 +204,6 @@ export type DeploymentLog = Selectable<DeploymentLogsTable>
 export type DeploymentMetric = Selectable<DeploymentMetricsTable>
 export type TokenRevocation = Selectable<TokenRevocationsTable>
 export type DownloadLogEntry = Insertable<DownloadLogTable>
+export type Artifact = Selectable<ArtifactsTable>
+export type NewArtifact = Insertable<ArtifactsTable>
+export type ArtifactUpdate = Updateable<ArtifactsTable>

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const PARTS = ['log', 'json', 'report', 'ship', 'phases', 'main'];
+export const PARTS = ['log', 'json', 'report', 'ship', 'phases', 'artifacts', 'main'];
 
 export function renderRuntimeModule(srcDir) {
   const text = PARTS.map((p) => readFileSync(`${srcDir}/bash/${p}.sh`, 'utf8').trimEnd()).join('\n\n');

@@ -26,6 +26,7 @@ const SPECS: Record<string, BootstrapSpecInput> = {
     shipIntervalSeconds: 2,
     maxRuntimeSeconds: 7200,
     onFinish: 'exit',
+    artifacts: { paths: ['output', "runs/it's here"] },
   },
   metachars: { trainCommand: '$(rm -rf /); `x`; ${PATH}; \\; "', env: { A: "'''", B: '$(id)' } },
 };

@@ -3,7 +3,7 @@
 // `buildDeploymentScript`, so a preview's sha256 equals what the server stores.
 import { z } from 'zod';
 import { buildBootstrapScript } from './build-script.ts';
-import { BootstrapSpecSchema, DatasetFilenameSchema, LIMITS } from './schema.ts';
+import { ArtifactsSchema, BootstrapSpecSchema, DatasetFilenameSchema, DEFAULT_ARTIFACT_PATHS, LIMITS } from './schema.ts';
 import { sha256Hex } from './sha256.ts';
 
 export const PROVIDERS = ['local', 'runpod'] as const;
@@ -58,6 +58,8 @@ export const DeploymentSpecSchema = bootstrapFields.extend({
   maxRuntimeSeconds: z.number().int().min(1).max(LIMITS.maxRuntimeSeconds).optional(),
   maxCostUsd: z.number().positive().max(1_000_000).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Default: `{paths: ["output"]}`; `{paths: []}` turns the artifact phase off. */
+  artifacts: ArtifactsSchema.optional(),
 });
 
 export type DeploymentSpec = z.output<typeof DeploymentSpecSchema>;
@@ -108,6 +110,7 @@ export async function buildDeploymentScript(
     shipIntervalSeconds: defaults.shipIntervalSeconds,
     maxRuntimeSeconds,
     onFinish: provider === 'local' ? 'exit' : 'wait',
+    artifacts: { paths: spec.artifacts?.paths ?? [...DEFAULT_ARTIFACT_PATHS] },
   });
   return {
     provider,

@@ -1,6 +1,8 @@
 export { buildBootstrapScript, SCRIPT_VERSION } from './build-script.ts';
 export {
+  ArtifactsSchema,
   BootstrapSpecSchema,
+  DEFAULT_ARTIFACT_PATHS,
   DatasetFilenameSchema,
   DEFAULT_IMAGE,
   EnvNameSchema,
@@ -16,7 +18,7 @@ export {
   RESERVED_ENV_PREFIXES,
   WorkdirSchema,
 } from './schema.ts';
-export type { BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, OnFinish } from './schema.ts';
+export type { ArtifactsSpec, BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, OnFinish } from './schema.ts';
 export { ScriptError, shellQuote } from './shell-quote.ts';
 export type { ScriptErrorCode } from './shell-quote.ts';
 export { sha256Hex } from './sha256.ts';

@@ -13,6 +13,7 @@ export const LIMITS = {
   keepAliveSeconds: 7 * 24 * 3600,
   intervalSeconds: 3600,
   maxRuntimeSeconds: 30 * 24 * 3600,
+  artifactPaths: 64,
 } as const;
 
 const encoder = new TextEncoder();
@@ -138,6 +139,28 @@ export const DatasetFilenameSchema = bashString('datasetFilename', 255).superRef
   }
 });
 
+/** What the artifact phase packs when the spec names nothing: the trainer's `output/` folder. */
+export const DEFAULT_ARTIFACT_PATHS: readonly string[] = ['output'];
+
+/**
+ * Files and folders (relative to the work directory) packed into one archive after training
+ * succeeds and uploaded to the server; `paths: []` turns the phase off. `maxBytes` caps the
+ * archive: the server refuses a larger one (413) and the pod falls back to its keep-alive.
+ */
+export const ArtifactsSchema = z.object({
+  paths: z
+    .array(FilePathSchema)
+    .max(LIMITS.artifactPaths, { error: `artifacts.paths may list at most ${LIMITS.artifactPaths} paths` })
+    .refine((paths) => new Set(paths).size === paths.length, { error: 'artifacts.paths must not repeat a path' })
+    .default([...DEFAULT_ARTIFACT_PATHS]),
+  maxBytes: z
+    .number({ error: 'artifacts.maxBytes must be a number of bytes' })
+    .int({ error: 'artifacts.maxBytes must be a whole number of bytes' })
+    .min(1, { error: 'artifacts.maxBytes must be at least 1' })
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional(),
+});
+
 export const OnFinishSchema = z.enum(['wait', 'exit'], { error: 'onFinish must be "wait" or "exit"' });
 
 export const BootstrapSpecSchema = z.object({
@@ -153,6 +176,8 @@ export const BootstrapSpecSchema = z.object({
   shipIntervalSeconds: seconds('shipIntervalSeconds', 1, LIMITS.intervalSeconds).default(10),
   maxRuntimeSeconds: seconds('maxRuntimeSeconds', 1, LIMITS.maxRuntimeSeconds).optional(),
   onFinish: OnFinishSchema.default('wait'),
+  /** Absent: no artifact phase (the keep-alive window is how the model gets off the pod). */
+  artifacts: ArtifactsSchema.optional(),
 });
 
 export type BootstrapSpec = z.output<typeof BootstrapSpecSchema>;
@@ -160,3 +185,4 @@ export type BootstrapSpecInput = z.input<typeof BootstrapSpecSchema>;
 export type InlineFile = z.output<typeof InlineFileSchema>;
 export type InlineFileInput = z.input<typeof InlineFileSchema>;
 export type OnFinish = z.output<typeof OnFinishSchema>;
+export type ArtifactsSpec = z.output<typeof ArtifactsSchema>;

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# podlaunch bootstrap runtime, part 1 of 6 (log, json, report, ship, phases,
-# main). Static: the spec-dependent header (PL_* settings, pl_user_env,
+# podlaunch bootstrap runtime, part 1 of 7 (log, json, report, ship, phases,
+# artifacts, main). Static: the spec-dependent header (PL_* settings, pl_user_env,
 # pl_write_files) is prepended by buildBootstrapScript. After editing any part,
 # run `node scripts/gen-runtime.mjs` to refresh src/runtime-sh.ts.
 

@@ -68,15 +68,32 @@ pl_finish() { # status reason message exit-code
   pl_ship_all 1
   if [[ $1 == succeeded ]]; then
     pl_report_status succeeded "" "$3" "$4"
-    pl_log "keeping the pod up for ${PL_KEEP_ALIVE}s so artifacts can be downloaded"
-    sleep "$PL_KEEP_ALIVE"
-    pl_request_termination keep_alive_expired
+    pl_finish_artifacts
   else
     pl_log_tail tail
     pl_report_status failed "$2" "$3" "$4" "$tail"
     pl_request_termination failed
   fi
   pl_end "$4"
+}
+
+# Uploads the artifacts; once the server confirmed them the pod has nothing
+# left to give, so it asks for termination at once. Otherwise (skipped, no
+# paths, failed after retries) the keep-alive window lets someone copy the
+# model off by hand. The marker stops a restart from uploading again.
+pl_finish_artifacts() {
+  local uploaded=0
+  pl_artifacts && uploaded=1
+  : >"$PL_STATE/artifacts-done"
+  pl_logger_sync
+  pl_ship_all 1
+  if ((uploaded)); then
+    pl_request_termination artifacts_uploaded "$PL_ARTIFACT_EVENT"
+    return 0
+  fi
+  pl_log "keeping the pod up for ${PL_KEEP_ALIVE}s so artifacts can be downloaded"
+  sleep "$PL_KEEP_ALIVE"
+  pl_request_termination keep_alive_expired
 }
 
 # wait: a pod's container is restarted when its main process exits and the
@@ -109,6 +126,15 @@ pl_on_restart() {
   read -r status rc <"$PL_STATE/finished" || true
   pl_log "job already finished (${status:-unknown}, exit code ${rc:-?}); not running it again"
   pl_check_env_quiet
+  # Restarted during the artifact upload: finish it (the server kept the bytes
+  # it got), then end as a first run would.
+  if [[ $status == succeeded && ! -e $PL_STATE/artifacts-done ]] && ((${#PL_ARTIFACT_PATHS[@]} > 0)); then
+    trap - ERR
+    set +e
+    PL_FINISHING=1
+    pl_finish_artifacts
+    pl_end 0
+  fi
   pl_ev_report ev restarted_after_finish "container restarted after the job finished (${status:-unknown})"
   pl_send "$ev" || true
   pl_request_termination restarted_after_finish

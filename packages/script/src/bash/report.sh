@@ -140,12 +140,14 @@ pl_report_status() { # status reason message exitCode logTail
   pl_send "$ev" || true
 }
 
-pl_request_termination() { # reason
+# Extra events go in the same batch, before the request: the server may end
+# the pod as soon as it reads the batch.
+pl_request_termination() { # reason [event-json...]
   local ev j
   pl_log "requesting termination ($1)"
   pl_json_str j "$1"
   pl_ev_simple ev terminate_request ",\"reason\":$j"
-  pl_send "$ev" || true
+  pl_send "${@:2}" "$ev" || true
   if [[ -n ${RUNPOD_POD_ID:-} ]] && command -v runpodctl >/dev/null 2>&1; then
     pl_log "requesting termination through runpodctl as a fallback"
     runpodctl remove pod "$RUNPOD_POD_ID" || pl_log "runpodctl remove pod failed (exit $?)"

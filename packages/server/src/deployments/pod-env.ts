@@ -1,8 +1,9 @@
 import type { ServerConfig } from '../config.ts'
 
 export const POD_EVENTS_PATH = '/v1/pod/events'
+export const POD_ARTIFACTS_PATH = '/v1/pod/artifacts'
 
-/** The environment a pod gets: where to fetch its dataset, where to report, and its token. */
+/** The environment a pod gets: where to fetch its dataset, where to report and upload, and its token. */
 export function podEnvironment(
   config: ServerConfig,
   values: { deploymentId: string; datasetUrl: string; datasetSha256: string; datasetSize: number; podToken: string },
@@ -13,6 +14,7 @@ export function podEnvironment(
     PODLAUNCH_DATASET_SHA256: values.datasetSha256,
     PODLAUNCH_DATASET_SIZE: String(values.datasetSize),
     PODLAUNCH_EVENTS_URL: `${config.publicUrl}${POD_EVENTS_PATH}`,
+    PODLAUNCH_ARTIFACTS_URL: `${config.publicUrl}${POD_ARTIFACTS_PATH}`,
     PODLAUNCH_POD_TOKEN: values.podToken,
   }
 }

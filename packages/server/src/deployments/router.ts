@@ -1,4 +1,5 @@
 import { DeploymentSpecSchema } from '@podlaunch/script'
+import { listDeploymentArtifacts } from '../artifacts/queries.ts'
 import { authedProcedure, router } from '../trpc.ts'
 import { cancelDeployment } from './cancel.ts'
 import { createDeployment } from './create.ts'
@@ -17,6 +18,8 @@ export const deploymentsRouter = router({
   events: authedProcedure.input(AfterInput).query(listEvents),
   logs: authedProcedure.input(AfterInput).query(listLogs),
   metrics: authedProcedure.input(DeploymentId).query(listMetrics),
+  /** What the pod uploaded after training (the trained model), with size, sha256 and status. */
+  artifacts: authedProcedure.input(DeploymentId).query(listDeploymentArtifacts),
   cancel: authedProcedure.input(DeploymentId).mutation(cancelDeployment),
   onEvent: authedProcedure.input(OnEventInput).subscription(streamEvents),
 })

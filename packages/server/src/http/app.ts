@@ -3,6 +3,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { createContextFactory, type ServerDeps } from '../context.ts'
 import { redactUrl } from '../logger.ts'
 import { appRouter } from '../router.ts'
+import { artifactRoutes } from '../artifacts/routes.ts'
 import { downloadRoute } from '../datasets/download-route.ts'
 import { uploadRoute } from '../datasets/upload-route.ts'
 import { podEventsRoute } from '../pod/events-route.ts'
@@ -35,6 +36,7 @@ export function createRequestHandler(deps: ServerDeps, options: RequestHandlerOp
     downloadRoute(deps),
     uploadRoute(deps),
     podEventsRoute(deps),
+    ...artifactRoutes(deps),
     ...(options.routes ?? []),
   ]
   const serveStatic = options.adminDir ? createStaticHandler(options.adminDir) : undefined

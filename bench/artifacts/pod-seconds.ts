@@ -1,0 +1,45 @@
+// One real deployment on the local provider (generated script, tar | zstd, curl upload): how
+// long from `succeeded` to the pod terminated, against the one-hour keep-alive it would get
+// without artifacts.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase } from '@podlaunch/db/testing'
+import { appRouter, createCallerFactory, createInnerContext, createLocalProvider } from '@podlaunch/server'
+import { createReadyDataset, startTestServer } from '@podlaunch/server/testing'
+
+export async function measurePodSeconds(): Promise<{ seconds: number; artifactBytes: number }> {
+  const database = await createTestDatabase()
+  const podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-pods-'))
+  const local = createLocalProvider({ rootDir: podsDir, graceMs: 1000 })
+  const server = await startTestServer(database.db, { providers: { local }, config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } } })
+  try {
+    const user = await server.user('bench')
+    const dataset = await createReadyDataset(server.deps, user.id, 'a,b\n1,2\n', 'train.csv')
+    const caller = createCallerFactory(appRouter)(createInnerContext(server.deps, { id: user.id, name: 'bench', isAdmin: false, apiKeyId: user.apiKeyId }))
+    const created = await caller.deployments.create({
+      name: 'bench-artifacts',
+      datasetId: dataset.id,
+      provider: 'local',
+      gpu: { types: ['NVIDIA GeForce RTX 4090'], count: 1 },
+      trainCommand: 'mkdir -p output && head -c 50000000 /dev/urandom >output/model.bin',
+      keepAliveSeconds: 3600,
+    })
+    const deadline = Date.now() + 120_000
+    for (;;) {
+      const row = await database.db.selectFrom('deployments').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
+      if (row.status === 'failed' || row.status === 'cancelled') throw new Error(`the deployment ${row.status}: ${row.failure_message ?? ''}`)
+      if (row.pod_terminated_at && row.finished_at) {
+        const [artifact] = await caller.deployments.artifacts({ id: created.id })
+        return { seconds: (row.pod_terminated_at.getTime() - row.finished_at.getTime()) / 1000, artifactBytes: artifact?.sizeBytes ?? 0 }
+      }
+      if (Date.now() > deadline) throw new Error('the deployment did not finish in time')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  } finally {
+    await local.close()
+    await server.close()
+    await database.close()
+    await rm(podsDir, { recursive: true, force: true })
+  }
+}
