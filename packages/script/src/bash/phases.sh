@@ -132,8 +132,10 @@ pl_train() {
     export PODLAUNCH_DATASET_PATH="$PL_WORKDIR/$PL_DATASET_FILENAME"
     export PODLAUNCH_METRICS_FILE="$PL_METRICS_FILE"
     unset PODLAUNCH_POD_TOKEN PODLAUNCH_DATASET_URL
+    # --foreground keeps the trainer in the pod's process group: without it timeout makes a
+    # group of its own, and terminating the pod's group would leave training running.
     if [[ -n $PL_MAX_RUNTIME ]] && command -v timeout >/dev/null 2>&1; then
-      exec timeout --kill-after=30 "$PL_MAX_RUNTIME" bash -c "$PL_TRAIN_COMMAND"
+      exec timeout --foreground --kill-after=30 "$PL_MAX_RUNTIME" bash -c "$PL_TRAIN_COMMAND"
     fi
     exec bash -c "$PL_TRAIN_COMMAND"
   ) </dev/null 5>&- 6>&- || rc=$?

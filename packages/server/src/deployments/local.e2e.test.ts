@@ -12,7 +12,8 @@ import { createLocalProvider, type LocalProvider } from '../providers/local.ts'
 import { appRouter } from '../router.ts'
 import { createReadyDataset, startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { createCallerFactory } from '../trpc.ts'
-import { trainerFiles, waitForPodTerminated, waitForStatus } from './test-support.ts'
+import { processesUnder } from '../lifecycle/test-support.ts'
+import { trainerFiles, waitFor, waitForPodTerminated, waitForStatus } from './test-support.ts'
 
 const createCaller = createCallerFactory(appRouter)
 let database: TestDatabase
@@ -113,6 +114,8 @@ describe('a deployment on the local provider', () => {
     expect(cancelled.podTerminatedAt).not.toBeNull()
     const pod = await local.getPod(created.providerPodId!)
     expect(pod?.status).toBe('terminated')
+    // The trainer too (it runs under `timeout`), not only the script: nothing runs in the pod's directory.
+    await waitFor(async () => (processesUnder(pod!.workDir).length === 0 ? true : undefined), 5000, 'the pod processes to end')
     const row = await database.db.selectFrom('deployments').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
     expect(await server.deps.revocations.isRevoked(row.download_jti!)).toBe(true)
     expect(await server.deps.revocations.isRevoked(row.pod_jti!)).toBe(true)

@@ -1,6 +1,6 @@
 // Shared by the pod, lifecycle and event tests: deployment rows with real pod tokens, and
 // pod batches posted over real HTTP.
-import { readdirSync, readlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mintToken } from '@podlaunch/tokens'
 import type { DeploymentStatus } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
@@ -68,24 +68,30 @@ export const metric = (line: string) => ({ type: 'metric', at: at(), line })
 export const status = (value: string, extra: Record<string, unknown> = {}) => ({ type: 'status', at: at(), status: value, ...extra })
 export const heartbeat = () => ({ type: 'heartbeat', at: at() })
 
-/**
- * Kills what pod scripts left behind under `root`, found by working directory. The script runs
- * the trainer under `timeout`, which puts itself in a process group of its own, so killing a
- * pod's group does not reach it (a provider limitation noted in the issue report).
- */
-export function killStrayProcesses(root: string): number {
-  let killed = 0
+/** Live (not zombie) processes whose working directory is `root` or inside it. */
+export function processesUnder(root: string): number[] {
+  const pids: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
-    let cwd: string
     try {
-      cwd = readlinkSync(`/proc/${entry}/cwd`)
+      const cwd = readlinkSync(`/proc/${entry}/cwd`)
+      if (cwd !== root && !cwd.startsWith(`${root}/`)) continue
+      // Field 3 of /proc/<pid>/stat is the state; Z is a zombie (dead, not yet reaped).
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0]
+      if (state !== 'Z') pids.push(Number(entry))
     } catch {
-      continue
+      // gone meanwhile
     }
-    if (cwd !== root && !cwd.startsWith(`${root}/`)) continue
+  }
+  return pids
+}
+
+/** Kills whatever still runs under `root` (test cleanup); returns how many it signalled. */
+export function killStrayProcesses(root: string): number {
+  let killed = 0
+  for (const pid of processesUnder(root)) {
     try {
-      process.kill(Number(entry), 'SIGKILL')
+      process.kill(pid, 'SIGKILL')
       killed += 1
     } catch {
       // already gone
