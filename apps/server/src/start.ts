@@ -51,6 +51,9 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
   // Listen first: with PORT=0 the public URL (which pods call back on) needs the real port.
   let handler: RequestListener = (_req, res) => sendError(res, 503, 'UNAVAILABLE', 'starting')
   const server = createServer((req, res) => handler(req, res))
+  // Dataset and artifact uploads stream for as long as they need; Node's default cuts any
+  // request body still arriving after 5 minutes. Idle sockets are still timed out.
+  server.requestTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(env.PORT, env.HOST, () => resolve())

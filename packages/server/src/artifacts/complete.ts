@@ -1,7 +1,7 @@
 import type { Artifact } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
 import { appendEvent } from '../events/append.ts'
-import { terminateDeploymentPod } from '../lifecycle/teardown.ts'
+import { terminateIfArtifactsComplete } from '../lifecycle/teardown.ts'
 import type { ArtifactStore } from './store.ts'
 
 type Deps = Pick<ServerDeps, 'db' | 'clock' | 'logger' | 'providers' | 'revocations' | 'config'>
@@ -47,19 +47,6 @@ export async function failArtifact(deps: Deps, store: ArtifactStore, row: Artifa
     data: { artifactId: row.id, name: row.name, code },
     at: now,
   })
-}
-
-/**
- * The teardown policy for artifacts: a succeeded deployment whose declared artifacts are all
- * stored has nothing left on its pod, so the pod is terminated now rather than after the
- * keep-alive window. Also meant for the moment a deployment reaches `succeeded` (see README).
- */
-export async function terminateIfArtifactsComplete(deps: Deps, deploymentId: string): Promise<boolean> {
-  const deployment = await deps.db.selectFrom('deployments').selectAll().where('id', '=', deploymentId).executeTakeFirst()
-  if (!deployment || deployment.status !== 'succeeded' || deployment.pod_terminated_at) return false
-  const rows = await deps.db.selectFrom('artifacts').select('status').where('deployment_id', '=', deploymentId).execute()
-  if (rows.length === 0 || rows.some((artifact) => artifact.status !== 'complete')) return false
-  return terminateDeploymentPod(deps, deployment, 'artifacts_uploaded')
 }
 
 /**

@@ -13,7 +13,7 @@ function revocationExpiry(deps: TeardownDeps) {
 /**
  * What happens when a deployment reaches a terminal status: its dataset URL stops working,
  * and a failed or cancelled pod is terminated at once. A succeeded pod stays up for its
- * keep-alive window; the reconciler ends it after that.
+ * keep-alive window (the reconciler ends it after that) unless its artifacts are already stored.
  */
 export async function onTerminal(deps: TeardownDeps, deployment: Deployment): Promise<void> {
   if (deployment.download_jti) {
@@ -21,7 +21,19 @@ export async function onTerminal(deps: TeardownDeps, deployment: Deployment): Pr
   }
   if (deployment.status === 'failed' || deployment.status === 'cancelled') {
     await terminateDeploymentPod(deps, deployment, deployment.failure_reason ?? deployment.status)
+  } else if (deployment.status === 'succeeded') {
+    // Artifacts already stored: the model is safe, there is nothing to keep the pod up for.
+    await terminateIfArtifactsComplete(deps, deployment.id)
   }
+}
+
+/** Terminates a succeeded deployment's pod once every artifact it declared is stored. */
+export async function terminateIfArtifactsComplete(deps: TeardownDeps, deploymentId: string): Promise<boolean> {
+  const deployment = await deps.db.selectFrom('deployments').selectAll().where('id', '=', deploymentId).executeTakeFirst()
+  if (!deployment || deployment.status !== 'succeeded' || deployment.pod_terminated_at) return false
+  const rows = await deps.db.selectFrom('artifacts').select('status').where('deployment_id', '=', deploymentId).execute()
+  if (rows.length === 0 || rows.some((artifact) => artifact.status !== 'complete')) return false
+  return terminateDeploymentPod(deps, deployment, 'artifacts_uploaded')
 }
 
 /**
