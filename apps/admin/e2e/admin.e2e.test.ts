@@ -26,6 +26,8 @@ const TRAINER = [
   'for step in range(1, 4):',
   '    open(os.environ["PODLAUNCH_METRICS_FILE"], "a").write(json.dumps({"step": step, "loss": round(1.0 / step, 4)}) + "\\n")',
   '    time.sleep(0.7)',
+  'os.makedirs("output", exist_ok=True)',
+  'open("output/model.txt", "w").write("weights")',
   "'",
 ].join('\n')
 
@@ -195,6 +197,10 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('admin app in Chromiu
     await expect.poll(() => points.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     await expectVisible(page.getByRole('list', { name: 'Status timeline' }).locator('[data-status="training"]'))
     await expect.poll(() => page.getByLabel('Log tail').textContent(), { timeout: 10_000 }).toContain('training on 4 rows')
+    // The pod uploaded output/ as an artifact: listed with a working download button.
+    const artifacts = page.getByRole('table', { name: 'Artifacts' })
+    await expectVisible(artifacts.getByRole('button', { name: /^Download artifacts\.tar/ }), 20_000)
+    expect(await artifacts.getByRole('button', { name: /^Download / }).isEnabled()).toBe(true)
   }, 90_000)
 
   it('shows why a deployment failed and its last log lines before anything else', async () => {

@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/status-badge.tsx'
 import { isLive } from '../lib/status.ts'
 import { Link } from '../router/navigation.tsx'
 import { useTRPC } from '../trpc.ts'
+import { ArtifactsList } from './artifacts-list.tsx'
 import { DeploymentFacts } from './deployment-facts.tsx'
 import { FailureSummary } from './failure-summary.tsx'
 import { LogTail } from './log-tail.tsx'
@@ -73,6 +74,7 @@ export function DeploymentDetailPage({ id }: { id: string }) {
         <StatusTimeline events={events.data} error={events.error} />
         <MetricsCharts points={metrics.data} error={metrics.error} />
       </div>
+      <ArtifactsList deploymentId={id} live={Boolean(live)} />
       <LogTail lines={logs.lines} error={logs.error} loaded={logs.loaded} live={Boolean(live)} />
       <ScriptView script={d.script} sha256={d.scriptSha256} />
       <ConfirmDialog

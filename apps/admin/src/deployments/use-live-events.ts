@@ -20,6 +20,8 @@ export function useLiveEvents() {
           void queryClient.invalidateQueries({ queryKey: trpc.deployments.get.queryKey({ id }) })
           void queryClient.invalidateQueries({ queryKey: trpc.deployments.events.queryKey({ id }) })
           void queryClient.invalidateQueries({ queryKey: trpc.deployments.metrics.queryKey({ id }) })
+          // artifact_stored and the other artifact events change this list.
+          void queryClient.invalidateQueries({ queryKey: trpc.deployments.artifacts.queryKey({ id }) })
         },
       },
     ),
