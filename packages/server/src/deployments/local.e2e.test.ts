@@ -171,10 +171,9 @@ describe('deployment input and scoping', () => {
       bobCaller.deployments.metrics({ id }),
       bobCaller.deployments.cancel({ id }),
     ]
-    for (const attempt of attempts) {
-      const error = await attempt.catch((caught: unknown) => caught)
-      expect((error as TRPCError).code).toBe('NOT_FOUND')
-    }
+    // Settled together: a rejection must never wait unobserved for an earlier one.
+    const errors = await Promise.all(attempts.map((attempt) => attempt.then(() => undefined, (caught: unknown) => caught)))
+    for (const error of errors) expect((error as TRPCError).code).toBe('NOT_FOUND')
     expect((await bobCaller.deployments.list()).items.map((item) => item.id)).not.toContain(id)
     // Bob cannot deploy Alice's dataset either.
     const borrowed = await bobCaller.deployments.create(spec()).catch((caught: unknown) => caught)
