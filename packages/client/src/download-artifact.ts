@@ -1,4 +1,4 @@
-import { TRPCClientError } from '@trpc/client'
+import { PodlaunchError, rethrowTrpcError } from './errors.js'
 import { trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
 
 /** An artifact as the server describes it. */
@@ -18,16 +18,8 @@ export interface DownloadArtifactOptions {
 }
 
 /** A failed download. `code`: the server's stable code, or NETWORK_ERROR, CHECKSUM_MISMATCH, SIZE_MISMATCH. */
-export class DownloadArtifactError extends Error {
+export class DownloadArtifactError extends PodlaunchError {
   override readonly name = 'DownloadArtifactError'
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options)
-  }
 }
 
 interface Sink {
@@ -160,9 +152,5 @@ async function sinkOf(options: DownloadArtifactOptions): Promise<Sink> {
 }
 
 function fromTrpcError(error: unknown): never {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { appCode?: string; code?: string; httpStatus?: number } | undefined
-    throw new DownloadArtifactError(data?.appCode ?? data?.code ?? 'INTERNAL', error.message, data?.httpStatus, { cause: error })
-  }
-  throw error
+  rethrowTrpcError(DownloadArtifactError, error)
 }

@@ -9,6 +9,7 @@ export { WaitTimeoutError } from './wait-for-deployment.js'
 export type { DeploymentDetail, DeploymentEvent, WaitForDeploymentOptions } from './wait-for-deployment.js'
 export type { AppRouter } from '@podlaunch/server'
 export { TRPCClientError } from '@trpc/client'
+export { PodlaunchError } from './errors.js'
 export { UploadDatasetError, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
 export { DownloadArtifactError, type ArtifactInfo, type DownloadArtifactOptions } from './download-artifact.js'
 

@@ -1,4 +1,4 @@
-import { TRPCClientError } from '@trpc/client'
+import { PodlaunchError, rethrowTrpcError } from './errors.js'
 import { authHeaders, trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
 
 /** A dataset as the server describes it. */
@@ -24,16 +24,8 @@ export interface UploadDatasetOptions {
 }
 
 /** A failed upload. `code` is the server's stable code (`SIZE_MISMATCH`, `PAYLOAD_TOO_LARGE`, …). */
-export class UploadDatasetError extends Error {
+export class UploadDatasetError extends PodlaunchError {
   override readonly name = 'UploadDatasetError'
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options)
-  }
 }
 
 interface Source {
@@ -152,9 +144,5 @@ async function hashStream(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 function fromTrpcError(error: unknown): never {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { appCode?: string; code?: string; httpStatus?: number } | undefined
-    throw new UploadDatasetError(data?.appCode ?? data?.code ?? 'INTERNAL', error.message, data?.httpStatus, { cause: error })
-  }
-  throw error
+  rethrowTrpcError(UploadDatasetError, error)
 }

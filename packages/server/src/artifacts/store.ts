@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import type { OpenedFile } from '../datasets/store.ts'
+import { openStoredFile, type OpenedFile } from '../storage/opened-file.ts'
 
 const KEY_PATTERN = /^[0-9a-f-]{36}$/
 
@@ -72,16 +72,7 @@ export function createArtifactStore(root: string): ArtifactStore {
       await rm(partialPath(key), { force: true })
     },
 
-    async open(key) {
-      try {
-        const handle = await open(finalPath(key), 'r')
-        const info = await handle.stat()
-        return { handle, size: info.size, modifiedAt: info.mtime }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw error
-      }
-    },
+    open: (key) => openStoredFile(finalPath(key)),
 
     async remove(key) {
       await rm(finalPath(key), { force: true })

@@ -1,20 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { copyFile, link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../errors.ts'
+import { openStoredFile, type OpenedFile } from '../storage/opened-file.ts'
+
+export type { OpenedFile }
 
 export interface StoredFile {
   sizeBytes: number
   sha256: string
-}
-
-export interface OpenedFile {
-  handle: FileHandle
-  size: number
-  modifiedAt: Date
 }
 
 /**
@@ -107,16 +104,7 @@ export function createLocalDatasetStore(root: string): DatasetStore {
       }
     },
 
-    async open(key) {
-      try {
-        const handle = await open(pathOf(key), 'r')
-        const info = await handle.stat()
-        return { handle, size: info.size, modifiedAt: info.mtime }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw error
-      }
-    },
+    open: (key) => openStoredFile(pathOf(key)),
 
     async remove(key) {
       await rm(pathOf(key), { force: true })

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { OpenedFile } from '../datasets/store.ts'
+import type { OpenedFile } from '../storage/opened-file.ts'
 import { contentDisposition, parseRange } from './range.ts'
 
 export interface ServedFile {
