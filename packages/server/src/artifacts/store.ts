@@ -82,12 +82,14 @@ export function createArtifactStore(root: string): ArtifactStore {
 }
 
 /**
- * Appends to a file handle and hashes what was written, in that order: the hash only ever
- * covers bytes the file holds, so a cut upload's hash state can be reused by the next PUT.
+ * Appends to a file handle and hashes what it appends. While `hashMatchesFile` holds, the hash
+ * covers exactly the bytes the file holds, so a cut upload's hash state can be reused by the next PUT.
  * Buffered chunks go out in one writev. Refuses (before writing) more than `limit` bytes.
  */
 export class HashingAppender extends Writable {
   bytes = 0
+  /** False once a write failed after its bytes were hashed. */
+  hashMatchesFile = true
   private inFlight: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -118,11 +120,15 @@ export class HashingAppender extends Writable {
       callback(this.onOverflow())
       return
     }
-    const write = this.handle.writev(buffers).then(({ bytesWritten }) => {
+    const pending = this.handle.writev(buffers)
+    // Hash on this thread while the write runs on the thread pool. Should the write fail, the
+    // hash covers bytes the file lacks: it is marked unusable and the next PUT re-hashes the file.
+    for (const buffer of buffers) this.hash.update(buffer)
+    const write = pending.then(({ bytesWritten }) => {
       if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`)
-      for (const buffer of buffers) this.hash.update(buffer)
       this.bytes += length
     })
+    write.catch(() => (this.hashMatchesFile = false))
     this.inFlight = write.catch(() => undefined)
     write.then(() => callback(), (error: Error) => callback(error))
   }

@@ -79,7 +79,7 @@ export async function receiveContent(
       await failArtifact(deps, store, row, failure.code, failure.message)
       throw failure
     }
-    if (onDisk !== held) {
+    if (onDisk !== held || !sink.hashMatchesFile) {
       // A short or failed write: the file is the truth; the next PUT re-reads it to hash.
       uploads.forget(row.id)
     } else if (held < size) {
