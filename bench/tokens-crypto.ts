@@ -6,14 +6,10 @@
 // runs the signature math on libuv's pool, one job in flight at a time; to hold the whole process
 // to one core, run it under `taskset -c 0`.
 import { randomBytes } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { availableParallelism, cpus } from 'node:os'
-import { pathToFileURL } from 'node:url'
+import * as jose from 'jose'
 import { createKeyring, generateSigningKey, mintToken, verifyToken } from '../packages/tokens/src/index.ts'
 
-// jose as @podlaunch/tokens resolves it (the bench package does not depend on jose itself).
-const joseEntry = createRequire(new URL('../packages/tokens/package.json', import.meta.url)).resolve('jose')
-const jose = (await import(pathToFileURL(joseEntry).href)) as typeof import('jose')
 
 const SECONDS = Number(process.argv[2] ?? 3)
 const WARMUP_SECONDS = 1
@@ -57,7 +53,7 @@ const secret = new Uint8Array(randomBytes(32))
 const hsToken = await new jose.SignJWT(jose.decodeJwt(token))
   .setProtectedHeader({ alg: 'HS256', typ: 'podlaunch-download+jwt' })
   .sign(secret)
-const edPublic = await jose.importJWK(keyring.publicJwks().keys[0] as import('jose').JWK, 'EdDSA')
+const edPublic = await jose.importJWK(keyring.publicJwks().keys[0] as jose.JWK, 'EdDSA')
 
 console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, ${availableParallelism()} cores available`)
 console.log(`${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up; token ${token.length} bytes\n`)

@@ -41,7 +41,7 @@ try {
     { name: '/healthz (one trivial query)', url: `${http.url}/healthz`, headers: {}, status: 200 },
   ]
   console.log(`Postgres, ${REVOKED_ROWS} revoked tokens, ${REQUESTS} sequential requests per case on one keep-alive connection`)
-  for (const { name, url, headers, status } of cases) {
+  for (const { name, url, headers, status } of cases as { name: string; url: string; headers: Record<string, string>; status: number }[]) {
     for (let i = 0; i < 200; i++) await ttfb(agent, url, headers, status) // warm-up
     const times: number[] = []
     for (let i = 0; i < REQUESTS; i++) times.push(await ttfb(agent, url, headers, status))
