@@ -5,19 +5,16 @@
 // terminated, i.e. the pod-seconds saved against the one-hour keep-alive.
 // Run from the repository root: npx tsx bench/artifacts/run.ts [rounds=3] [sizeMiB=1024]
 // Uses embedded PGlite, or Postgres when DATABASE_URL is set. Needs curl and nginx on PATH.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { createHash, randomFillSync } from 'node:crypto'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { measurePodSeconds } from './pod-seconds.ts'
+import { fmt, median, requireTool, startNginx, writeRandomFile } from '../support/peers.ts'
 
-const run = promisify(execFile)
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 3))
 const SIZE_MIB = Number(process.argv[3] ?? 1024)
 const SIZE = SIZE_MIB * 1024 * 1024
@@ -46,7 +43,13 @@ async function main() {
 
   const davRoot = join(workDir, 'dav')
   await mkdir(davRoot)
-  const nginxUrl = await startNginx(join(workDir, 'nginx'), davRoot)
+  // The body temp path sits on the same file system as the root, so nginx finishes a PUT with a
+  // rename, as podlaunch does.
+  const nginx = await startNginx(join(workDir, 'nginx'), davRoot, {
+    location: 'dav_methods PUT; create_full_put_path on; client_max_body_size 0;',
+  })
+  children.push(nginx.child)
+  const nginxUrl = nginx.url
   const podlaunch = await startPodlaunch()
   console.log(`podlaunch: pid ${podlaunch.pid}, database ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; nginx ${nginxUrl}`)
 
@@ -94,80 +97,6 @@ async function main() {
   )
 }
 
-async function requireTool(command: string, args: string[], install: string) {
-  try {
-    await run(command, args)
-  } catch {
-    console.error(`${command} is not installed. Install it with: ${install}`)
-    process.exit(2)
-  }
-}
-
-async function writeRandomFile(path: string, size: number): Promise<string> {
-  const handle = await open(path, 'w')
-  const hash = createHash('sha256')
-  try {
-    const chunk = Buffer.alloc(16 * 1024 * 1024)
-    for (let written = 0; written < size; written += chunk.length) {
-      randomFillSync(chunk)
-      const part = chunk.subarray(0, Math.min(chunk.length, size - written))
-      hash.update(part)
-      await handle.write(part)
-    }
-  } finally {
-    await handle.close()
-  }
-  return hash.digest('hex')
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function startNginx(prefix: string, root: string): Promise<string> {
-  await mkdir(join(prefix, 'logs'), { recursive: true })
-  const port = await freePort()
-  const temp = (name: string) => `${name}_temp_path ${join(prefix, name)};`
-  // One worker: podlaunch is one Node process. The body temp path sits on the same file system
-  // as the root, so nginx finishes a PUT with a rename, as podlaunch does.
-  const conf = `
-${process.getuid?.() === 0 ? 'user root;' : ''}
-worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log ${join(prefix, 'logs', 'error.log')} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    client_max_body_size 0;
-    location / {
-      dav_methods PUT;
-      create_full_put_path on;
-    }
-  }
-}
-`
-  const confPath = join(prefix, 'nginx.conf')
-  await writeFile(confPath, conf)
-  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`)
-    const ok = await fetch(`${url}/`, { method: 'HEAD' }).then(() => true, () => false)
-    if (ok) return url
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('nginx did not start')
-}
-
 async function startPodlaunch(): Promise<Podlaunch> {
   const tsx = import.meta.resolve('tsx')
   const script = fileURLToPath(new URL('./serve-podlaunch.ts', import.meta.url))
@@ -207,12 +136,6 @@ async function emptyDir(dir: string) {
   for (const name of await readdir(dir)) if (name !== '.partial') await rm(join(dir, name), { force: true })
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-const fmt = (value: number) => value.toFixed(0)
 
 async function cleanup() {
   for (const child of children) {

@@ -5,14 +5,13 @@
 // Uses embedded PGlite, or Postgres when DATABASE_URL is set. Needs curl and nginx on PATH.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { randomFillSync } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { fmt, median, requireTool, startNginx, writeRandomFile } from '../support/peers.ts'
 
 const run = promisify(execFile)
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 3))
@@ -37,7 +36,9 @@ async function main() {
   await writeRandomFile(file, SIZE)
   console.log('done')
 
-  const nginxUrl = await startNginx(join(workDir, 'nginx'), importDir)
+  const nginx = await startNginx(join(workDir, 'nginx'), importDir, { http: 'sendfile on; tcp_nopush on;', readyPath: '/big.bin' })
+  children.push(nginx.child)
+  const nginxUrl = nginx.url
   const podlaunch = await startPodlaunch(importDir)
   console.log(`podlaunch: pid ${podlaunch.pid}, database ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}`)
   const urls = { podlaunch: podlaunch.url, nginx: `${nginxUrl}/big.bin` }
@@ -72,73 +73,6 @@ async function main() {
       rss.peak - rss.baseline <= TARGET_RSS_MIB * 1024 * 1024 ? 'OK' : 'MISSED'
     }; VmHWM ${mib(rss.hwmBefore)} -> ${mib(rss.hwmAfter)} MiB`,
   )
-}
-
-async function requireTool(command: string, args: string[], install: string) {
-  try {
-    await run(command, args)
-  } catch {
-    console.error(`${command} is not installed. Install it with: ${install}`)
-    process.exit(2)
-  }
-}
-
-async function writeRandomFile(path: string, size: number) {
-  const handle = await open(path, 'w')
-  try {
-    const chunk = Buffer.alloc(16 * 1024 * 1024)
-    for (let written = 0; written < size; written += chunk.length) {
-      randomFillSync(chunk)
-      await handle.write(chunk, 0, Math.min(chunk.length, size - written))
-    }
-  } finally {
-    await handle.close()
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function startNginx(prefix: string, root: string): Promise<string> {
-  await mkdir(join(prefix, 'logs'), { recursive: true })
-  const port = await freePort()
-  const temp = (name: string) => `${name}_temp_path ${join(prefix, name)};`
-  // One worker: podlaunch is one Node process, so both get one core to serve with.
-  const conf = `
-${process.getuid?.() === 0 ? 'user root;' : ''}
-worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log ${join(prefix, 'logs', 'error.log')} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-  }
-}
-`
-  const confPath = join(prefix, 'nginx.conf')
-  await writeFile(confPath, conf)
-  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`)
-    const ok = await fetch(`${url}/big.bin`, { method: 'HEAD' }).then((res) => res.ok, () => false)
-    if (ok) return url
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('nginx did not start')
 }
 
 async function startPodlaunch(importDir: string): Promise<{ url: string; pid: number }> {
@@ -190,12 +124,6 @@ async function concurrentRss(pid: number, url: string) {
   return { baseline: before.rss, peak, hwmBefore: before.hwm, hwmAfter: after.hwm, seconds, aggregateMBps: (CONCURRENT * SIZE) / seconds / 1e6 }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-const fmt = (value: number) => value.toFixed(0)
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 
 async function cleanup() {
