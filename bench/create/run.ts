@@ -2,19 +2,53 @@
 // 16 concurrent callers through the typed client over HTTP. Peers in the same run: the `me`
 // query (tRPC + API-key auth, no work) and a raw POST /v2/pods to the simulator.
 //   npx tsx bench/create/run.ts [creates=400] [concurrency=16]
+// The simulator runs in a process of its own (as RunPod is elsewhere), so the figure is the
+// server's and its client's; pass SIM_IN_PROCESS=1 to run it inside this process instead.
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const { createTestDatabase } = await import('@podlaunch/db/testing')
 const { createRunpodProvider } = await import('@podlaunch/server')
 const { startTestServer, createReadyDataset } = await import('@podlaunch/server/testing')
 const { startRunpodSim } = await import('@podlaunch/runpod-sim')
+const { spawn } = await import('node:child_process')
+const { fileURLToPath } = await import('node:url')
+const { mkdtemp, rm } = await import('node:fs/promises')
+const { tmpdir } = await import('node:os')
+const { join } = await import('node:path')
+
+async function simProcess(): Promise<{ url: string; apiKey: string; close(): Promise<void> }> {
+  const dir = fileURLToPath(new URL('../../packages/runpod-sim/', import.meta.url))
+  const workRoot = await mkdtemp(join(tmpdir(), 'podlaunch-bench-sim-'))
+  const child = spawn(`${dir}node_modules/.bin/tsx`, ['src/main.ts'], {
+    cwd: dir,
+    env: { ...process.env, PORT: '0', RUNPOD_SIM_PROVISIONING_MS: '3600000', RUNPOD_SIM_WORK_ROOT: workRoot },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  for await (const chunk of child.stdout!) {
+    out += String(chunk)
+    const url = /listening: (\S+)/.exec(out)?.[1]
+    const apiKey = /api key: (\S+)/.exec(out)?.[1]
+    if (url && apiKey) {
+      return {
+        url,
+        apiKey,
+        close: async () => {
+          child.kill('SIGTERM')
+          await rm(workRoot, { recursive: true, force: true })
+        },
+      }
+    }
+  }
+  throw new Error(`runpod-sim did not start: ${out}`)
+}
 const { createClient } = await import('@podlaunch/client')
 
 const total = Number(process.argv[2] ?? 400)
 const concurrency = Number(process.argv[3] ?? 16)
 
 // Pods never leave PROVISIONING during the run, so no pod process competes for the CPU.
-const sim = await startRunpodSim({ provisioningMs: 3_600_000 })
+const sim = process.env.SIM_IN_PROCESS ? await startRunpodSim({ provisioningMs: 3_600_000 }) : await simProcess()
 const database = await createTestDatabase({ maxConnections: 20 })
 const server = await startTestServer(database.db, {
   providers: { runpod: createRunpodProvider({ apiKey: sim.apiKey, baseUrl: sim.url }) },
