@@ -11,6 +11,7 @@ import type { Database } from '@podlaunch/db'
 import { generateApiKey } from './auth/api-key.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { defaultConfig, type ServerConfig } from './config.ts'
+import { insertReadyDataset } from './datasets/handlers.ts'
 import { createLocalDatasetStore } from './datasets/store.ts'
 import { createEventBus } from './events/bus.ts'
 import { createKeyring, createRevocationStore, generateSigningKey } from '@podlaunch/tokens'
@@ -123,17 +124,5 @@ export async function createReadyDataset(deps: ServerDeps, ownerId: string, cont
   const key = deps.store.newKey()
   const bytes = Buffer.from(content)
   const stored = await deps.store.write(key, Readable.from([bytes]), { maxBytes: bytes.length })
-  return deps.db
-    .insertInto('datasets')
-    .values({
-      owner_id: ownerId,
-      name: filename,
-      original_filename: filename,
-      storage_key: key,
-      size_bytes: stored.sizeBytes,
-      sha256: stored.sha256,
-      status: 'ready',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return insertReadyDataset(deps.db, { ownerId, name: filename, filename, key, stored })
 }

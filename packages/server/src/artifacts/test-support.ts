@@ -2,54 +2,22 @@
 // terminations, and raw HTTP for the pod endpoints (cut connections included).
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import { mintToken } from '@podlaunch/tokens'
 import type { DeploymentStatus } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
+import { seedDeployment, type SeededDeployment } from '../lifecycle/test-support.ts'
 import type { Provider } from '../providers/types.ts'
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
-export interface PodDeployment {
-  id: string
-  podToken: string
-  podJti: string
-}
+export type PodDeployment = SeededDeployment
 
-/** A deployment row with a pod on `provider` and a real pod token. */
-export async function podDeployment(
+/** A training deployment with a pod on `provider`, a real pod token and an hour of keep-alive. */
+export function podDeployment(
   deps: ServerDeps,
   ownerId: string,
   options: { status?: DeploymentStatus; spec?: Record<string, unknown>; provider?: 'local' | 'runpod'; podId?: string } = {},
 ): Promise<PodDeployment> {
-  const now = deps.clock()
-  const terminal = options.status === 'succeeded' || options.status === 'failed'
-  const row = await deps.db
-    .insertInto('deployments')
-    .values({
-      owner_id: ownerId,
-      name: 'artifact-test',
-      provider: options.provider ?? 'local',
-      provider_pod_id: options.podId ?? null,
-      status: options.status ?? 'training',
-      spec: JSON.stringify(options.spec ?? {}),
-      script: '#!/bin/bash\n',
-      script_sha256: '0'.repeat(64),
-      keep_alive_s: 3600,
-      created_at: now,
-      updated_at: now,
-      finished_at: terminal ? now : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const token = await mintToken(deps.keyring, 'pod', {
-    subject: row.id,
-    claims: { deployment_id: row.id },
-    ttlSeconds: 3600,
-    issuer: deps.config.issuer,
-    now: deps.clock,
-  })
-  await deps.db.updateTable('deployments').set({ pod_jti: token.jti }).where('id', '=', row.id).execute()
-  return { id: row.id, podToken: token.token, podJti: token.jti }
+  return seedDeployment(deps, ownerId, { status: 'training', keepAliveSeconds: 3600, ...options })
 }
 
 /** A provider whose pods only exist as ids; it records which ones were terminated. */

@@ -1,5 +1,7 @@
 import { basename } from 'node:path'
-import type { Dataset } from '@podlaunch/db'
+import type { Kysely } from 'kysely'
+import type { Database, Dataset } from '@podlaunch/db'
+import type { StoredFile } from './store.ts'
 import type { z } from 'zod'
 import { AppError, notFound } from '../errors.ts'
 import { createdBefore, decodeCursor, toPage } from '../pagination.ts'
@@ -89,24 +91,32 @@ export async function registerDataset({ ctx, input }: Args<z.infer<typeof Regist
     throw new AppError('PAYLOAD_TOO_LARGE', `datasets may be at most ${ctx.config.maxDatasetBytes} bytes`)
   }
   try {
-    const row = await ctx.db
-      .insertInto('datasets')
-      .values({
-        owner_id: ctx.user.id,
-        name: input.name,
-        original_filename: basename(path),
-        storage_key: key,
-        size_bytes: stored.sizeBytes,
-        sha256: stored.sha256,
-        status: 'ready',
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const row = await insertReadyDataset(ctx.db, { ownerId: ctx.user.id, name: input.name, filename: basename(path), key, stored })
     return toDatasetView(row)
   } catch (error) {
     await ctx.store.remove(key)
     throw error
   }
+}
+
+/** The row of a dataset whose bytes are already in the store under `key`. */
+export function insertReadyDataset(
+  db: Kysely<Database>,
+  values: { ownerId: string; name: string; filename: string; key: string; stored: StoredFile },
+): Promise<Dataset> {
+  return db
+    .insertInto('datasets')
+    .values({
+      owner_id: values.ownerId,
+      name: values.name,
+      original_filename: values.filename,
+      storage_key: values.key,
+      size_bytes: values.stored.sizeBytes,
+      sha256: values.stored.sha256,
+      status: 'ready',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 export async function createDatasetDownloadUrl({ ctx, input }: Args<z.infer<typeof CreateDownloadUrlInput>>) {

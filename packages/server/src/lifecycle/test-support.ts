@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mintToken } from '@podlaunch/tokens'
 import type { DeploymentStatus } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
+import { isTerminal } from '../deployments/state-machine.ts'
 
 export interface SeededDeployment {
   id: string
@@ -11,27 +12,37 @@ export interface SeededDeployment {
   podJti: string
 }
 
-/** A deployment row in `status` with a real pod token, as create would leave it (no pod). */
+/** A deployment row in `status` with a real pod token, as create would leave it (a pod only if given). */
 export async function seedDeployment(
   deps: ServerDeps,
   ownerId: string,
-  options: { status?: DeploymentStatus; datasetId?: string } = {},
+  options: {
+    status?: DeploymentStatus
+    datasetId?: string
+    provider?: 'local' | 'runpod'
+    podId?: string
+    spec?: Record<string, unknown>
+    keepAliveSeconds?: number
+  } = {},
 ): Promise<SeededDeployment> {
   const now = deps.clock()
+  const status = options.status ?? 'provisioning'
   const row = await deps.db
     .insertInto('deployments')
     .values({
       owner_id: ownerId,
       dataset_id: options.datasetId ?? null,
       name: 'seeded',
-      provider: 'local',
-      status: options.status ?? 'provisioning',
-      spec: '{}',
+      provider: options.provider ?? 'local',
+      provider_pod_id: options.podId ?? null,
+      status,
+      spec: JSON.stringify(options.spec ?? {}),
       script: '#!/bin/bash\n',
       script_sha256: '0'.repeat(64),
-      keep_alive_s: 60,
+      keep_alive_s: options.keepAliveSeconds ?? 60,
       created_at: now,
       updated_at: now,
+      finished_at: isTerminal(status) ? now : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
