@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
+import type { ArtifactStatus, DatasetStatus, DeploymentStatus, FailureReason, ProviderName } from '@podlaunch/contract'
 
 // Timestamps are read as Date and may be written as Date or ISO string.
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -27,8 +28,6 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null
 }
 
-export type DatasetStatus = 'uploading' | 'ready' | 'deleted'
-
 export interface DatasetsTable {
   id: Generated<string>
   owner_id: string
@@ -42,34 +41,6 @@ export interface DatasetsTable {
   updated_at: DefaultTimestamp
 }
 
-export const DEPLOYMENT_STATUSES = [
-  'pending',
-  'provisioning',
-  'starting',
-  'downloading',
-  'training',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number]
-
-export const FAILURE_REASONS = [
-  'provider_error',
-  'no_capacity',
-  'download_failed',
-  'checksum_mismatch',
-  'training_failed',
-  'setup_failed',
-  'provisioning_timeout',
-  'heartbeat_lost',
-  'max_runtime_exceeded',
-  'budget_exceeded',
-  'cancelled',
-] as const
-export type FailureReason = (typeof FAILURE_REASONS)[number]
-
-export type ProviderName = 'local' | 'runpod'
 
 export interface DeploymentsTable {
   id: Generated<string>
@@ -149,8 +120,6 @@ export interface DownloadLogTable {
   status: number
   at: DefaultTimestamp
 }
-
-export type ArtifactStatus = 'uploading' | 'complete' | 'failed'
 
 export interface ArtifactsTable {
   id: Generated<string>

@@ -1,13 +1,12 @@
 // The deployment spec as users send it, and the one mapping from it to the bootstrap spec.
 // Server (create, previewScript) and clients (live preview) both go through
 // `buildDeploymentScript`, so a preview's sha256 equals what the server stores.
+import { PROVIDERS, type ProviderName } from '@podlaunch/contract';
 import { z } from 'zod';
 import { buildBootstrapScript } from './build-script.ts';
 import { ArtifactsSchema, BootstrapSpecSchema, DatasetFilenameSchema, DEFAULT_ARTIFACT_PATHS, LIMITS } from './schema.ts';
 import { sha256Hex } from './sha256.ts';
 
-export const PROVIDERS = ['local', 'runpod'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
 
 /** RunPod GPU type ids change; any id of this shape is accepted, the list is a hint for forms. */
 export const KNOWN_GPU_TYPES = [

@@ -28,6 +28,5 @@ export {
   GpuTypeIdSchema,
   KNOWN_GPU_TYPES,
   podDatasetFilename,
-  PROVIDERS,
 } from './deployment-spec.ts';
-export type { DeploymentSpec, DeploymentSpecInput, ProviderName, ResolvedDeployment, ScriptDefaults } from './deployment-spec.ts';
+export type { DeploymentSpec, DeploymentSpecInput, ResolvedDeployment, ScriptDefaults } from './deployment-spec.ts';

@@ -1,4 +1,4 @@
-import { PROVIDERS } from '@podlaunch/script'
+import { PROVIDERS } from '@podlaunch/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useId, useMemo, useState, type FormEvent } from 'react'
 import { ErrorText } from '../components/error-text.tsx'

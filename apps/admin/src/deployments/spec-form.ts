@@ -1,4 +1,5 @@
-import { DeploymentSpecSchema, type DeploymentSpec, type DeploymentSpecInput, type ProviderName } from '@podlaunch/script'
+import type { ProviderName } from '@podlaunch/contract'
+import { DeploymentSpecSchema, type DeploymentSpec, type DeploymentSpecInput } from '@podlaunch/script'
 
 /** What the form holds: text as typed, so half-typed numbers stay visible and get errors. */
 export interface SpecFormState {

@@ -2,7 +2,7 @@
 // terminations, and raw HTTP for the pod endpoints (cut connections included).
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import type { DeploymentStatus } from '@podlaunch/db'
+import type { DeploymentStatus } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { seedDeployment, type SeededDeployment } from '../lifecycle/test-support.ts'
 import type { Provider } from '../providers/types.ts'

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_STATUSES } from '@podlaunch/db'
+import { DEPLOYMENT_STATUSES } from '@podlaunch/contract'
 import { z } from 'zod'
 import { PageInput } from '../pagination.ts'
 

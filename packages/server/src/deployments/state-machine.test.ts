@@ -1,4 +1,4 @@
-import { DEPLOYMENT_STATUSES } from '@podlaunch/db'
+import { DEPLOYMENT_STATUSES } from '@podlaunch/contract'
 import { describe, expect, it } from 'vitest'
 import { canTransition, isTerminal, legalSources } from './state-machine.ts'
 

@@ -1,13 +1,10 @@
-import type { DeploymentStatus } from '@podlaunch/db'
+import { isTerminal, TERMINAL_STATUSES, type DeploymentStatus } from '@podlaunch/contract'
+
+export { isTerminal, TERMINAL_STATUSES }
 
 // The one place that says which status changes are legal.
 // Pods move forward through the phases; a lost report may skip a phase, never go back.
 const PHASES: readonly DeploymentStatus[] = ['pending', 'provisioning', 'starting', 'downloading', 'training']
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'cancelled']
-
-export function isTerminal(status: DeploymentStatus): boolean {
-  return TERMINAL_STATUSES.includes(status)
-}
 
 export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boolean {
   if (isTerminal(from)) return false

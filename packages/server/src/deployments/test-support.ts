@@ -1,6 +1,7 @@
 // Shared by the deployment tests: a tiny real trainer and waiting on real state.
 import type { Kysely } from 'kysely'
-import type { Database, Deployment, DeploymentStatus } from '@podlaunch/db'
+import type { Database, Deployment } from '@podlaunch/db'
+import type { DeploymentStatus } from '@podlaunch/contract'
 
 /** A real trainer: reads the dataset, appends metrics JSONL, prints a line per step. */
 export const TRAINER_PY = `

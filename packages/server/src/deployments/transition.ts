@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Database, Deployment, DeploymentStatus, DeploymentUpdate, FailureReason } from '@podlaunch/db'
+import type { Database, Deployment, DeploymentUpdate } from '@podlaunch/db'
+import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
 import { appendEvent } from '../events/append.ts'
 import { canTransition, isTerminal } from './state-machine.ts'
 

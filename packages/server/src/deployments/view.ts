@@ -1,4 +1,5 @@
-import type { Deployment, DeploymentEvent, DeploymentStatus, FailureReason } from '@podlaunch/db'
+import type { Deployment, DeploymentEvent } from '@podlaunch/db'
+import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
 
 export interface DeploymentView {
   id: string

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database, DeploymentStatus } from '@podlaunch/db'
+import type { Database } from '@podlaunch/db'
+import type { DeploymentStatus } from '@podlaunch/contract'
 
 export const EVENTS_CHANNEL = 'podlaunch_events'
 

@@ -1,4 +1,5 @@
-import type { Deployment, DeploymentStatus, FailureReason } from '@podlaunch/db'
+import type { Deployment } from '@podlaunch/db'
+import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { transition } from '../deployments/transition.ts'
 import { appendEvent } from '../events/append.ts'

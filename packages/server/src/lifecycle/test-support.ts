@@ -2,7 +2,7 @@
 // pod batches posted over real HTTP.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mintToken } from '@podlaunch/tokens'
-import type { DeploymentStatus } from '@podlaunch/db'
+import type { DeploymentStatus } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { isTerminal } from '../deployments/state-machine.ts'
 
