@@ -1,13 +1,11 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vitest/config'
+import base from '@podlaunch/vitest-config'
+import { mergeConfig } from 'vitest/config'
 
-export default defineConfig({
+export default mergeConfig(base, {
   plugins: [react()],
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    // The e2e file builds the app and starts the real server in beforeAll.
-    hookTimeout: 120_000,
   },
 })

@@ -44,6 +44,29 @@ describe('createDatabase', () => {
     await db.destroy()
   })
 
+  it('never runs a plain query inside another caller\'s open transaction', async () => {
+    const db = createDatabase()
+    await sql`CREATE TABLE marks (n int)`.execute(db)
+    let inside!: () => void
+    const entered = new Promise<void>((resolve) => (inside = resolve))
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`INSERT INTO marks VALUES (1)`.execute(trx)
+        inside()
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        throw new Error('roll back')
+      })
+      .catch((error: unknown) => error)
+    await entered
+    // Issued while the transaction is open: it must wait, and so see neither row nor rollback.
+    await sql`INSERT INTO marks VALUES (2)`.execute(db)
+    expect(await rolledBack).toBeInstanceOf(Error)
+    const rows = await sql<{ n: number }>`SELECT n FROM marks ORDER BY n`.execute(db)
+    expect(rows.rows).toEqual([{ n: 2 }])
+    await db.destroy()
+  })
+
   it.runIf(Boolean(process.env.DATABASE_URL))('uses a pg Pool for a URL', async () => {
     const db = createDatabase({ url: process.env.DATABASE_URL })
     expect(databaseBackend(db).kind).toBe('postgres')

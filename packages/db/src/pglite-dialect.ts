@@ -1,16 +1,16 @@
 import { PGlite } from '@electric-sql/pglite'
-import { PGliteDialect, PGliteDriver, type Driver, type PGliteDialectConfig } from 'kysely'
+import { PGliteDialect, type PGliteDialectConfig } from 'kysely'
 
 type KyselyPGlite = Extract<PGliteDialectConfig['pglite'], { query: unknown }>
+
+const INT8_OID = 20
+const NUMERIC_OID = 1700
 
 /**
  * Marks a raw query as a multi-statement script (a migration file). PGlite's `query` uses
  * the extended protocol, which accepts one statement; such scripts go through `exec`.
  * For pg the marker is just a comment: its simple protocol accepts several statements.
  */
-const INT8_OID = 20
-const NUMERIC_OID = 1700
-
 export const MULTI_STATEMENT_MARKER = '/* podlaunch:multi-statement */\n'
 
 interface Queryable {
@@ -67,44 +67,16 @@ function routeScripts(pglite: PGlite): KyselyPGlite {
 }
 
 /**
- * Kysely's PGlite driver hands the one connection to every caller at once, so two
- * concurrent transactions would interleave on it. A mutex gives each caller the
- * connection alone, as a pool of one would.
+ * Kysely's PGlite dialect over our routed PGlite. No lock of our own: PGliteAdapter declares
+ * `supportsMultipleConnections = false`, so Kysely's runtime driver already hands the one
+ * connection to one caller (query or transaction) at a time (database.test.ts proves it).
  */
-class SerializedPGliteDriver extends PGliteDriver {
-  #queue: Promise<void> = Promise.resolve()
-  #release: (() => void) | undefined
-
-  override async acquireConnection() {
-    const previous = this.#queue
-    let release!: () => void
-    this.#queue = new Promise<void>((resolve) => (release = resolve))
-    await previous
-    this.#release = release
-    return super.acquireConnection()
-  }
-
-  override async releaseConnection() {
-    const release = this.#release
-    this.#release = undefined
-    release?.()
-  }
-}
-
 export class EmbeddedDialect extends PGliteDialect {
   readonly pglite: PGlite
 
   constructor(dataDir?: string) {
     const pglite = new PGlite(dataDir)
-    const routed = routeScripts(pglite)
-    super({ pglite: routed })
+    super({ pglite: routeScripts(pglite) })
     this.pglite = pglite
-    this.#routed = routed
-  }
-
-  #routed: KyselyPGlite
-
-  override createDriver(): Driver {
-    return new SerializedPGliteDriver({ pglite: this.#routed })
   }
 }
