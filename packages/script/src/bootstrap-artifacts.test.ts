@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startArtifactServer, type ArtifactServer } from '../test/artifact-server.ts';
-import { FAST, killAll, pathWithout, POD_TOKEN, removeTempDirs, runScript, sha256, startServer, tempDir, timeline } from '../test/harness.ts';
+import { FAST, killAll, pathWithout, POD_TOKEN, removeTempDirs, runScript, sha256, startServer, takeRefusals, tempDir, timeline } from '../test/harness.ts';
 import type { EventsServer, PodEvent } from '../test/harness.ts';
 
 const dataset = Buffer.from('rows\n');
@@ -16,7 +16,11 @@ const TRAIN = [
 ].join('\n');
 
 const closers: (() => Promise<void>)[] = [];
-afterEach(() => killAll());
+afterEach(() => {
+  killAll();
+  // The events server refuses what the real one would; a test's script never sends such a batch.
+  expect(takeRefusals()).toEqual([]);
+});
 afterAll(async () => {
   killAll();
   removeTempDirs();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, tempDir, TIMESTAMPED, timeline } from '../test/harness.ts';
+import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, takeRefusals, tempDir, TIMESTAMPED, timeline } from '../test/harness.ts';
 import type { EventsServer, RunResult } from '../test/harness.ts';
 
 const dataset = Buffer.from('a,b\n1,2\n');
@@ -12,7 +12,11 @@ const servers: EventsServer[] = [];
 beforeAll(() => {
   noCurl = pathWithout(['curl']);
 });
-afterEach(() => killAll());
+afterEach(() => {
+  killAll();
+  // The events server refuses what the real one would; a test's script never sends such a batch.
+  expect(takeRefusals()).toEqual([]);
+});
 afterAll(async () => {
   killAll();
   removeTempDirs();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, TIMESTAMPED, timeline } from '../test/harness.ts';
+import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, takeRefusals, TIMESTAMPED, timeline } from '../test/harness.ts';
 import type { EventsServer } from '../test/harness.ts';
 
 const dataset = Buffer.from('x'.repeat(100_000));
@@ -22,7 +22,11 @@ const servers: EventsServer[] = [];
 beforeAll(() => {
   noCurl = pathWithout(['curl']);
 });
-afterEach(() => killAll());
+afterEach(() => {
+  killAll();
+  // The events server refuses what the real one would; a test's script never sends such a batch.
+  expect(takeRefusals()).toEqual([]);
+});
 afterAll(async () => {
   killAll();
   removeTempDirs();
