@@ -1,24 +1,10 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, runScript, startServer, takeRefusals, timeline } from '../test/harness.ts';
-import type { EventsServer, ServerOptions } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { FAST, runScript, setUpBehaviourTests, timeline } from '../test/harness.ts';
+import type { ServerOptions } from '../test/harness.ts';
 
 const dataset = Buffer.from('data\n');
-const servers: EventsServer[] = [];
-afterEach(() => {
-  killAll();
-  // The events server refuses what the real one would; a test's script never sends such a batch.
-  expect(takeRefusals()).toEqual([]);
-});
-afterAll(async () => {
-  killAll();
-  removeTempDirs();
-  await Promise.all(servers.map((s) => s.close()));
-});
-async function server(respond: ServerOptions['respond']): Promise<EventsServer> {
-  const s = await startServer({ dataset, respond });
-  servers.push(s);
-  return s;
-}
+const tests = setUpBehaviourTests();
+const server = (respond: ServerOptions['respond']) => tests.server({ dataset, respond });
 
 describe('event delivery', () => {
   it('retries 5xx and 429 with the same seq, and stores each batch once', async () => {

@@ -2,26 +2,13 @@
 // is over @podlaunch/contract's budgets, and the events server (which holds every batch to the
 // contract's PodBatchSchema and body limit, as the real server does) accepts all it sends.
 import { POD_BATCH_LIMITS, POD_SCRIPT_BUDGETS, TRUNCATION_MARKER, utf8Bytes } from '@podlaunch/contract';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, runScript, startServer, takeRefusals } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { FAST, runScript, setUpBehaviourTests, takeRefusals } from '../test/harness.ts';
 import type { EventsServer } from '../test/harness.ts';
 
 const dataset = Buffer.from('data\n');
-const servers: EventsServer[] = [];
-afterEach(() => {
-  killAll();
-  expect(takeRefusals()).toEqual([]);
-});
-afterAll(async () => {
-  killAll();
-  removeTempDirs();
-  await Promise.all(servers.map((s) => s.close()));
-});
-async function server(): Promise<EventsServer> {
-  const s = await startServer({ dataset });
-  servers.push(s);
-  return s;
-}
+const tests = setUpBehaviourTests();
+const server = () => tests.server({ dataset });
 
 const B = POD_SCRIPT_BUDGETS;
 /** Bash that prints `count` copies of one ASCII character, no newline. */

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POD_BATCH_LIMITS, PodBatchSchema } from '@podlaunch/contract';
+import { afterAll, afterEach, expect } from 'vitest';
 import { buildBootstrapScript } from '../src/index.ts';
 import type { BootstrapSpecInput } from '../src/index.ts';
 
@@ -239,6 +240,39 @@ export function runScript(opts: RunOptions): Promise<RunResult> {
       });
     }
   });
+}
+
+export interface BehaviourTests {
+  /** Starts an events server, closed after the file's tests. */
+  server: (opts: ServerOptions) => Promise<EventsServer>;
+  /** Runs `close` after the file's tests (another server the file started). */
+  closeLater: (close: () => Promise<void>) => void;
+}
+
+/**
+ * A behaviour-test file's setup, in one call at its top: after each test the processes it
+ * started are killed and no batch was refused (the events server refuses what the real one
+ * would); after all of them the servers close and the temp folders go.
+ */
+export function setUpBehaviourTests(): BehaviourTests {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(() => {
+    killAll();
+    expect(takeRefusals()).toEqual([]);
+  });
+  afterAll(async () => {
+    killAll();
+    removeTempDirs();
+    await Promise.all(closers.map((close) => close()));
+  });
+  return {
+    server: async (opts) => {
+      const s = await startServer(opts);
+      closers.push(s.close);
+      return s;
+    },
+    closeLater: (close) => closers.push(close),
+  };
 }
 
 /** Kills every process group a test started (the script, its logger, loops and sleeps). */
