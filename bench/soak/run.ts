@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { createServer, request, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { isTerminal } from '@podlaunch/contract'
 import { startRunpodSim } from '@podlaunch/runpod-sim'
 import { createTestDatabase } from '@podlaunch/db/testing'
 import {
@@ -162,7 +163,7 @@ async function main() {
   let createErrors = 0
   const terminalOrGone = async (id: string) => {
     const row = await database.db.selectFrom('deployments').select(['status', 'pod_terminated_at']).where('id', '=', id).executeTakeFirst()
-    return row && ['succeeded', 'failed', 'cancelled'].includes(row.status) && row.pod_terminated_at !== null
+    return row && isTerminal(row.status) && row.pod_terminated_at !== null
   }
   const worker = async () => {
     while (next < TOTAL && Date.now() - started < DEADLINE_MS) {
@@ -210,7 +211,7 @@ async function main() {
 
   // Measure.
   const rows = await database.db.selectFrom('deployments').selectAll().execute()
-  const nonTerminal = rows.filter((row) => !['succeeded', 'failed', 'cancelled'].includes(row.status))
+  const nonTerminal = rows.filter((row) => !isTerminal(row.status))
   const now = Date.now()
   const byPod = new Map(rows.filter((row) => row.provider_pod_id).map((row) => [row.provider_pod_id!, row]))
   const pastPolicy = sim.pods().filter((pod) => {

@@ -1,5 +1,6 @@
 // The one place that reads process.env for the server app.
 import { isAbsolute, resolve } from 'node:path'
+import { PROVIDERS } from '@podlaunch/contract'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -35,7 +36,7 @@ const EnvSchema = z.object({
   PODLAUNCH_VERIFICATION_KEYS: z.string().optional().transform((value) => value || undefined),
   PODLAUNCH_RUNPOD_API_KEY: z.string().optional().transform((value) => value || undefined),
   PODLAUNCH_RUNPOD_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.runpod.io/v2'),
-  PODLAUNCH_DEFAULT_PROVIDER: z.enum(['local', 'runpod']).default('local'),
+  PODLAUNCH_DEFAULT_PROVIDER: z.enum(PROVIDERS).default('local'),
   PODLAUNCH_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
   PODLAUNCH_HEARTBEAT_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
   PODLAUNCH_SHIP_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(10),

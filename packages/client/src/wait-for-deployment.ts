@@ -1,3 +1,4 @@
+import { isTerminal } from '@podlaunch/contract'
 import type { inferRouterOutputs } from '@trpc/server'
 import type { AppRouter } from '@podlaunch/server'
 import type { PodlaunchTrpcClient } from './client.js'
@@ -13,8 +14,6 @@ export interface WaitForDeploymentOptions {
   onEvent?: (event: DeploymentEvent) => void
   signal?: AbortSignal
 }
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled'])
 
 export class WaitTimeoutError extends Error {
   readonly code = 'TIMEOUT'
@@ -42,7 +41,7 @@ export async function waitForDeployment(
         onData: (tracked) => {
           const event = tracked.data as DeploymentEvent
           options.onEvent?.(event)
-          if (event.kind === 'status' && event.status && TERMINAL.has(event.status)) finish()
+          if (event.kind === 'status' && event.status && isTerminal(event.status)) finish()
         },
         onError: (error) => finish(error),
       },

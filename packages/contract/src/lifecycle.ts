@@ -21,10 +21,15 @@ export function isTerminal(status: DeploymentStatus): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly DeploymentStatus[]).includes(status)
 }
 
+export type LiveStatus = Exclude<DeploymentStatus, TerminalStatus>
+
 /** A deployment that can still change (and whose pod may still be billing). */
-export function isLive(status: DeploymentStatus): boolean {
+export function isLive(status: DeploymentStatus): status is LiveStatus {
   return !isTerminal(status)
 }
+
+/** The statuses a deployment moves forward through, in lifecycle order. */
+export const LIVE_STATUSES: readonly LiveStatus[] = DEPLOYMENT_STATUSES.filter(isLive)
 
 /** Why a deployment failed, machine-readable. */
 export const FAILURE_REASONS = [

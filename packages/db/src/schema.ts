@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
-import type { ArtifactStatus, DatasetStatus, DeploymentStatus, FailureReason, ProviderName } from '@podlaunch/contract'
+import type { ArtifactStatus, DatasetStatus, DeploymentEventKind, DeploymentStatus, FailureReason, ProviderName } from '@podlaunch/contract'
 
 // Timestamps are read as Date and may be written as Date or ISO string.
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -75,7 +75,8 @@ export interface DeploymentEventsTable {
   id: SerialId
   deployment_id: string
   at: DefaultTimestamp
-  kind: string
+  // Read as text: a pod's report kinds are open-ended; written only as a server kind or a parsed report kind.
+  kind: ColumnType<string, DeploymentEventKind, DeploymentEventKind>
   status: DeploymentStatus | null
   message: string | null
   data: JSONColumnType<Record<string, unknown>> | null

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startArtifactServer, type ArtifactServer } from '../test/artifact-server.ts';
-import { FAST, killAll, pathWithout, POD_TOKEN, removeTempDirs, runScript, sha256, startServer, tempDir, timeline } from '../test/harness.ts';
+import { FAST, pathWithout, POD_TOKEN, runScript, setUpBehaviourTests, sha256, tempDir, timeline } from '../test/harness.ts';
 import type { EventsServer, PodEvent } from '../test/harness.ts';
 
 const dataset = Buffer.from('rows\n');
@@ -15,18 +15,12 @@ const TRAIN = [
   'printf "hello" >"output/name with space.txt"',
 ].join('\n');
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(() => killAll());
-afterAll(async () => {
-  killAll();
-  removeTempDirs();
-  await Promise.all(closers.map((close) => close()));
-});
+const tests = setUpBehaviourTests();
 
 async function servers(options: Parameters<typeof startArtifactServer>[0] = {}): Promise<{ events: EventsServer; store: ArtifactServer }> {
-  const events = await startServer({ dataset });
+  const events = await tests.server({ dataset });
   const store = await startArtifactServer(options);
-  closers.push(events.close, store.close);
+  tests.closeLater(store.close);
   return { events, store };
 }
 
@@ -130,7 +124,7 @@ describe('artifact phase', () => {
   it('a container restarted during the upload finishes it instead of giving up', async () => {
     const { events, store } = await servers();
     const refusing = await startArtifactServer({ declareStatus: 413 });
-    closers.push(refusing.close);
+    tests.closeLater(refusing.close);
     const first = await run(events, refusing.url, { keepAliveSeconds: 0 }, {});
     expect(first.code).toBe(0);
     // As if the container restarted mid-upload: the job is over, the upload not.

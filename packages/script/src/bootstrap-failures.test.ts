@@ -1,29 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, tempDir, TIMESTAMPED, timeline } from '../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAST, pathWithout, POD_TOKEN, runScript, setUpBehaviourTests, tempDir, TIMESTAMPED, timeline } from '../test/harness.ts';
 import type { EventsServer, RunResult } from '../test/harness.ts';
 
 const dataset = Buffer.from('a,b\n1,2\n');
 const TRAIN = 'touch trained; echo never';
 let noCurl: string;
-const servers: EventsServer[] = [];
 
 beforeAll(() => {
   noCurl = pathWithout(['curl']);
 });
-afterEach(() => killAll());
-afterAll(async () => {
-  killAll();
-  removeTempDirs();
-  await Promise.all(servers.map((s) => s.close()));
-});
 
-async function server(opts: { datasetStatus?: number; serve?: Buffer } = {}): Promise<EventsServer> {
-  const s = await startServer({ dataset: opts.serve ?? dataset, ...opts });
-  servers.push(s);
-  return s;
-}
+const tests = setUpBehaviourTests();
+const server = (opts: { datasetStatus?: number; serve?: Buffer } = {}) => tests.server({ dataset: opts.serve ?? dataset, ...opts });
 
 function expectNoToken(r: RunResult, s: EventsServer): void {
   expect(r.stdout).not.toContain(POD_TOKEN);

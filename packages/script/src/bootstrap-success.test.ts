@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAST, killAll, removeTempDirs, pathWithout, POD_TOKEN, runScript, startServer, TIMESTAMPED, timeline } from '../test/harness.ts';
-import type { EventsServer } from '../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAST, pathWithout, POD_TOKEN, runScript, setUpBehaviourTests, TIMESTAMPED, timeline } from '../test/harness.ts';
 
 const dataset = Buffer.from('x'.repeat(100_000));
 // 2,500 metric lines at once (more than one 1,000-event batch), then more
@@ -18,21 +17,11 @@ const TRAIN = [
 ].join('\n');
 
 let noCurl: string;
-const servers: EventsServer[] = [];
 beforeAll(() => {
   noCurl = pathWithout(['curl']);
 });
-afterEach(() => killAll());
-afterAll(async () => {
-  killAll();
-  removeTempDirs();
-  await Promise.all(servers.map((s) => s.close()));
-});
-async function server(): Promise<EventsServer> {
-  const s = await startServer({ dataset });
-  servers.push(s);
-  return s;
-}
+const tests = setUpBehaviourTests();
+const server = () => tests.server({ dataset });
 
 describe('success', () => {
   for (const tool of ['curl', 'wget'] as const) {

@@ -1,3 +1,4 @@
+import { protocolBudgets } from './protocol-budgets.ts';
 import { RUNTIME_SH } from './runtime-sh.ts';
 import { BootstrapSpecSchema } from './schema.ts';
 import type { BootstrapSpec, BootstrapSpecInput } from './schema.ts';
@@ -25,7 +26,7 @@ set -Eeuo pipefail
  */
 export function buildBootstrapScript(input: BootstrapSpecInput): string {
   const spec = BootstrapSpecSchema.parse(input);
-  return [HEADER, settings(spec), userEnv(spec), writeFiles(spec), RUNTIME_SH, '', 'pl_main "$@"', ''].join('\n');
+  return [HEADER, protocolBudgets(), settings(spec), userEnv(spec), writeFiles(spec), RUNTIME_SH, '', 'pl_main "$@"', ''].join('\n');
 }
 
 function settings(spec: BootstrapSpec): string {

@@ -13,7 +13,6 @@ export {
   FilesSchema,
   InlineFileSchema,
   LIMITS,
-  utf8Bytes,
   OnFinishSchema,
   RESERVED_ENV_PREFIXES,
   WorkdirSchema,

@@ -1,3 +1,4 @@
+import { utf8Bytes } from '@podlaunch/contract';
 import { z } from 'zod';
 
 export const DEFAULT_IMAGE = 'runpod/pytorch:2.4.0-py3.11-cuda12.4.1-devel-ubuntu22.04';
@@ -15,9 +16,6 @@ export const LIMITS = {
   maxRuntimeSeconds: 30 * 24 * 3600,
   artifactPaths: 64,
 } as const;
-
-const encoder = new TextEncoder();
-export const utf8Bytes = (s: string): number => encoder.encode(s).length;
 
 const NUL = 'must not contain a NUL character (\\0): bash cannot hold it';
 // Control characters are legal in file names but only ever mean trouble in logs

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bashValue } from '../test/arbitraries.ts';
 import { removeTempDirs, tempDir } from '../test/harness.ts';
-import { buildBootstrapScript, LIMITS, shellQuote, utf8Bytes } from './index.ts';
+import { utf8Bytes } from '@podlaunch/contract';
+import { buildBootstrapScript, LIMITS, shellQuote } from './index.ts';
 import type { BootstrapSpecInput } from './index.ts';
 
 afterAll(() => removeTempDirs());

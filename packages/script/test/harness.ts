@@ -1,6 +1,9 @@
 // Test support for behaviour tests: a loopback events + dataset server and a
 // runner that executes generated scripts with real bash in their own process
-// group, so afterEach can kill everything a test started.
+// group, so afterEach can kill everything a test started. The events server
+// holds every batch to the contract's PodBatchSchema and body limit, as the real
+// server does, so each behaviour test also shows the server would accept what
+// the script sends.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,6 +12,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { POD_BATCH_LIMITS, PodBatchSchema } from '@podlaunch/contract';
+import { afterAll, afterEach, expect } from 'vitest';
 import { buildBootstrapScript } from '../src/index.ts';
 import type { BootstrapSpecInput } from '../src/index.ts';
 
@@ -24,9 +29,12 @@ export interface EventsServer {
   origin: string;
   datasetUrl: string;
   eventsUrl: string;
-  batches: { seq: number; events: PodEvent[] }[];
+  /** Stored batches, with the size of the body each came in. */
+  batches: { seq: number; events: PodEvent[]; bytes: number }[];
   /** Every POST, in arrival order, with the status it got. */
   attempts: { seq: number; status: number }[];
+  /** Batches the real server would refuse (over its body limit, or not a PodBatch): none, ever. */
+  refused: { status: number; problem: string }[];
   events: () => PodEvent[];
   unauthorized: number;
   close: () => Promise<void>;
@@ -43,6 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<EventsServer> {
   const state = { unauthorized: 0 };
   const batches: EventsServer['batches'] = [];
   const attempts: EventsServer['attempts'] = [];
+  const refused: EventsServer['refused'] = [];
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/dataset')) {
       const status = opts.datasetStatus ?? 200;
@@ -59,7 +68,16 @@ export async function startServer(opts: ServerOptions): Promise<EventsServer> {
         res.end('{"error":{"code":"UNAUTHORIZED","message":"bad token"}}');
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number; events: PodEvent[] };
+      const raw = Buffer.concat(chunks);
+      const problem = refusal(raw);
+      if (problem) {
+        refused.push(problem);
+        refusedAnywhere.push(problem);
+        res.writeHead(problem.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: problem.problem } }));
+        return;
+      }
+      const body = { ...(JSON.parse(raw.toString('utf8')) as { seq: number; events: PodEvent[] }), bytes: raw.length };
       const attempt = attempts.filter((a) => a.seq === body.seq).length + 1;
       const status = opts.respond?.(body.seq, attempt) ?? 200;
       attempts.push({ seq: body.seq, status });
@@ -81,6 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<EventsServer> {
     eventsUrl: `${origin}/v1/pod/events`,
     batches,
     attempts,
+    refused,
     events: () => batches.flatMap((b) => b.events),
     get unauthorized() {
       return state.unauthorized;
@@ -91,6 +110,27 @@ export async function startServer(opts: ServerOptions): Promise<EventsServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+const refusedAnywhere: EventsServer['refused'] = [];
+
+/** Every refusal since the last call, from every events server this test file started. */
+export function takeRefusals(): EventsServer['refused'] {
+  return refusedAnywhere.splice(0);
+}
+
+function refusal(raw: Buffer): EventsServer['refused'][number] | undefined {
+  if (raw.length > POD_BATCH_LIMITS.bytes) return { status: 413, problem: `a body of ${raw.length} bytes` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { status: 400, problem: 'the body is not valid JSON' };
+  }
+  const result = PodBatchSchema.safeParse(parsed);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  return { status: 400, problem: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid batch'}` };
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -144,6 +184,8 @@ export interface RunResult {
 
 export interface RunOptions {
   spec: BootstrapSpecInput;
+  /** Changes the built script before it runs (e.g. to show what drift would do). */
+  edit?: (script: string) => string;
   server?: EventsServer;
   eventsUrl?: string;
   dataset?: Buffer;
@@ -157,7 +199,8 @@ export interface RunOptions {
 export function runScript(opts: RunOptions): Promise<RunResult> {
   const workdir = opts.workdir ?? tempDir();
   const scriptPath = join(tempDir('podlaunch-script-'), 'bootstrap.sh');
-  writeFileSync(scriptPath, buildBootstrapScript(opts.spec));
+  const script = buildBootstrapScript(opts.spec);
+  writeFileSync(scriptPath, opts.edit ? opts.edit(script) : script);
   const dataset = opts.dataset ?? Buffer.from('');
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
@@ -197,6 +240,39 @@ export function runScript(opts: RunOptions): Promise<RunResult> {
       });
     }
   });
+}
+
+export interface BehaviourTests {
+  /** Starts an events server, closed after the file's tests. */
+  server: (opts: ServerOptions) => Promise<EventsServer>;
+  /** Runs `close` after the file's tests (another server the file started). */
+  closeLater: (close: () => Promise<void>) => void;
+}
+
+/**
+ * A behaviour-test file's setup, in one call at its top: after each test the processes it
+ * started are killed and no batch was refused (the events server refuses what the real one
+ * would); after all of them the servers close and the temp folders go.
+ */
+export function setUpBehaviourTests(): BehaviourTests {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(() => {
+    killAll();
+    expect(takeRefusals()).toEqual([]);
+  });
+  afterAll(async () => {
+    killAll();
+    removeTempDirs();
+    await Promise.all(closers.map((close) => close()));
+  });
+  return {
+    server: async (opts) => {
+      const s = await startServer(opts);
+      closers.push(s.close);
+      return s;
+    },
+    closeLater: (close) => closers.push(close),
+  };
 }
 
 /** Kills every process group a test started (the script, its logger, loops and sleeps). */

@@ -1,7 +1,6 @@
 export { TokenError, KeyConfigError, isTokenError, tokenErrorStatus } from './errors.ts'
 export type { TokenErrorCode, TokenVerifyErrorCode, TokenMintErrorCode, TokenErrorStatus } from './errors.ts'
-export { TOKEN_KINDS, MAX_CLAIM_LENGTH } from './token-kinds.ts'
-export type { TokenKind, TokenKindSpec, TokenClaims, ClaimPresence } from './token-kinds.ts'
+export { MAX_CLAIM_LENGTH } from './kind-claims.ts'
 export { CLOCK_SKEW_SECONDS, MAX_TOKEN_LENGTH, MAX_TOKEN_TTL_SECONDS, TOKEN_ALGORITHM } from './limits.ts'
 export { generateSigningKey, keyId } from './key-material.ts'
 export type { Ed25519PrivateJwk, Ed25519PublicKey, PublicJwk, PublicJwks } from './key-material.ts'

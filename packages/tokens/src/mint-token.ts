@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
+import type { TokenClaims, TokenKind } from '@podlaunch/contract'
 import { TokenError } from './errors.ts'
 import { signingKeyOf, type Keyring } from './keyring.ts'
 import { MAX_TOKEN_TTL_SECONDS, TOKEN_ALGORITHM } from './limits.ts'
-import { pickKindClaims, tokenKindSpec, type TokenClaims, type TokenKind } from './token-kinds.ts'
+import { pickKindClaims, tokenKindSpec } from './kind-claims.ts'
 
 export interface MintTokenOptions<K extends TokenKind> {
   /** The `sub` claim; must equal the kind's subject claim (dataset_id, deployment_id, artifact_id). */

@@ -2,10 +2,11 @@
 // crypto; the signature before any claim is believed. TOKEN_WRONG_AUDIENCE is only ever given
 // for a token whose signature verified, so it reveals nothing about forged input.
 import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose'
+import type { TokenClaims, TokenKind } from '@podlaunch/contract'
 import { TokenError } from './errors.ts'
 import { verificationKeyOf, type Keyring } from './keyring.ts'
 import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LENGTH, MAX_TOKEN_TTL_SECONDS, TOKEN_ALGORITHM } from './limits.ts'
-import { pickKindClaims, tokenKindSpec, type TokenClaims, type TokenKind } from './token-kinds.ts'
+import { pickKindClaims, tokenKindSpec } from './kind-claims.ts'
 
 export interface VerifyTokenOptions {
   /** Expected `iss`, exact match. */

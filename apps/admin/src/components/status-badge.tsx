@@ -1,4 +1,4 @@
-import type { DeploymentStatus } from '../lib/api-types.ts'
+import type { DeploymentStatus } from '@podlaunch/contract'
 import { statusTone } from '../lib/status.ts'
 
 export function StatusBadge({ status }: { status: DeploymentStatus }) {

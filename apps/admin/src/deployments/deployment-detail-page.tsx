@@ -1,9 +1,9 @@
+import { isLive, type DeploymentStatus } from '@podlaunch/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { StatusBadge } from '../components/status-badge.tsx'
-import { isLive } from '../lib/status.ts'
 import { Link } from '../router/navigation.tsx'
 import { useTRPC } from '../trpc.ts'
 import { ArtifactsList } from './artifacts-list.tsx'
@@ -22,7 +22,7 @@ export function DeploymentDetailPage({ id }: { id: string }) {
   const queryClient = useQueryClient()
   const [confirming, setConfirming] = useState(false)
   // Events over SSE refresh these; a slow poll while live covers a dropped stream.
-  const poll = (status: string | undefined) => (status && isLive(status as never) ? SAFETY_POLL_MS : false)
+  const poll = (status: DeploymentStatus | undefined) => (status && isLive(status) ? SAFETY_POLL_MS : false)
   const deployment = useQuery(trpc.deployments.get.queryOptions({ id }, { refetchInterval: (q) => poll(q.state.data?.status) }))
   const live = deployment.data ? isLive(deployment.data.status) : undefined
   const events = useQuery(trpc.deployments.events.queryOptions({ id }, { refetchInterval: live ? SAFETY_POLL_MS : false }))

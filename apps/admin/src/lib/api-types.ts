@@ -13,6 +13,4 @@ export type MetricPoint = Outputs['deployments']['metrics'][number]
 export type Dataset = Outputs['datasets']['list']['items'][number]
 export type ApiKey = Outputs['apiKeys']['list'][number]
 export type ScriptDefaultsView = Outputs['deployments']['scriptDefaults']
-export type DeploymentStatus = Deployment['status']
-export type FailureReason = NonNullable<Deployment['failureReason']>
 export type ListDeploymentsInput = Inputs['deployments']['list']

@@ -1,5 +1,6 @@
+import { DEPLOYMENT_STATUSES, LIVE_STATUSES } from '@podlaunch/contract'
 import { describe, expect, it } from 'vitest'
-import { DEPLOYMENT_STATUSES, failureLabel, isLive, statusFilterValue, statusTone } from './status.ts'
+import { failureLabel, statusFilterValue, statusTone } from './status.ts'
 
 describe('status badges', () => {
   it('gives every status a tone: waiting, active, then one per ending', () => {
@@ -15,10 +16,6 @@ describe('status badges', () => {
     })
   })
 
-  it('treats succeeded, failed and cancelled as the only ends', () => {
-    expect(DEPLOYMENT_STATUSES.filter((s) => !isLive(s))).toEqual(['succeeded', 'failed', 'cancelled'])
-  })
-
   it('labels failure reasons for people and leaves none blank', () => {
     expect(failureLabel('training_failed')).toBe('Training failed')
     expect(failureLabel('no_capacity')).toBe('No GPU capacity')
@@ -27,7 +24,7 @@ describe('status badges', () => {
 
   it('maps the filter choices to the list query', () => {
     expect(statusFilterValue('all')).toBeUndefined()
-    expect(statusFilterValue('live')).toEqual(['pending', 'provisioning', 'starting', 'downloading', 'training'])
+    expect(statusFilterValue('live')).toEqual([...LIVE_STATUSES])
     expect(statusFilterValue('failed')).toEqual(['failed'])
   })
 })

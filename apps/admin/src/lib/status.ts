@@ -1,50 +1,27 @@
-import type { DeploymentStatus, FailureReason } from './api-types.ts'
+import { DEPLOYMENT_STATUSES, LIVE_STATUSES, type DeploymentStatus, type FailureReason } from '@podlaunch/contract'
 
-/** In lifecycle order; `satisfies` breaks the build when the server adds a status. */
-export const DEPLOYMENT_STATUSES = [
-  'pending',
-  'provisioning',
-  'starting',
-  'downloading',
-  'training',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const satisfies readonly DeploymentStatus[]
-
-type Missing = Exclude<DeploymentStatus, (typeof DEPLOYMENT_STATUSES)[number]>
-const _allStatusesListed: Missing extends never ? true : never = true
-void _allStatusesListed
-
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'cancelled']
+// Presentation only: the words themselves come from @podlaunch/contract, and `satisfies` breaks
+// the build when a status or reason is added there without its tone or label here.
 
 export type StatusTone = 'waiting' | 'active' | 'success' | 'danger' | 'muted'
 
 /** The badge colour family of a status: what someone scanning the table needs to see. */
+const STATUS_TONES = {
+  pending: 'waiting',
+  provisioning: 'waiting',
+  starting: 'active',
+  downloading: 'active',
+  training: 'active',
+  succeeded: 'success',
+  failed: 'danger',
+  cancelled: 'muted',
+} as const satisfies Record<DeploymentStatus, StatusTone>
+
 export function statusTone(status: DeploymentStatus): StatusTone {
-  switch (status) {
-    case 'pending':
-    case 'provisioning':
-      return 'waiting'
-    case 'starting':
-    case 'downloading':
-    case 'training':
-      return 'active'
-    case 'succeeded':
-      return 'success'
-    case 'failed':
-      return 'danger'
-    case 'cancelled':
-      return 'muted'
-  }
+  return STATUS_TONES[status]
 }
 
-/** A deployment that can still change (and may still be billing). */
-export function isLive(status: DeploymentStatus): boolean {
-  return !TERMINAL_STATUSES.includes(status)
-}
-
-const FAILURE_LABELS: Record<FailureReason, string> = {
+const FAILURE_LABELS = {
   provider_error: 'Provider error',
   no_capacity: 'No GPU capacity',
   download_failed: 'Dataset download failed',
@@ -56,7 +33,7 @@ const FAILURE_LABELS: Record<FailureReason, string> = {
   max_runtime_exceeded: 'Max runtime exceeded',
   budget_exceeded: 'Budget exceeded',
   cancelled: 'Cancelled',
-}
+} as const satisfies Record<FailureReason, string>
 
 export function failureLabel(reason: FailureReason | null): string {
   return reason ? (FAILURE_LABELS[reason] ?? reason) : ''
@@ -65,7 +42,7 @@ export function failureLabel(reason: FailureReason | null): string {
 /** The filter choices of the deployments table, mapped to the list query's `status` input. */
 export const STATUS_FILTERS = {
   all: undefined,
-  live: DEPLOYMENT_STATUSES.filter((status) => isLive(status)),
+  live: [...LIVE_STATUSES],
   ...Object.fromEntries(DEPLOYMENT_STATUSES.map((status) => [status, [status]])),
 } as Record<string, DeploymentStatus[] | undefined>
 

@@ -34,7 +34,7 @@ pl_truncate() {
     s=${s:0:max}
     while [[ -n $s && ${s: -1} == [$'\x80'-$'\xbf'] ]]; do s=${s:0:${#s}-1}; done
     if [[ -n $s && ${s: -1} == [$'\xc0'-$'\xff'] ]]; then s=${s:0:${#s}-1}; fi
-    s+=" [truncated]"
+    s+=$PL_TRUNCATION_MARKER
   fi
   printf -v "$1" '%s' "$s"
 }

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # podlaunch bootstrap runtime, part 1 of 7 (log, json, report, ship, phases,
-# artifacts, main). Static: the spec-dependent header (PL_* settings, pl_user_env,
-# pl_write_files) is prepended by buildBootstrapScript. After editing any part,
-# run `node scripts/gen-runtime.mjs` to refresh src/runtime-sh.ts.
+# artifacts, main). Static: buildBootstrapScript prepends the pod protocol's
+# budgets (PL_MAX_*, PL_TAIL_LINES, PL_TRUNCATION_MARKER, from @podlaunch/contract)
+# and the spec-dependent header (PL_* settings, pl_user_env, pl_write_files).
+# After editing any part, run `node scripts/gen-runtime.mjs` to refresh
+# src/runtime-sh.ts.
 
 PL_REQUIRED_ENV=(PODLAUNCH_DATASET_URL PODLAUNCH_DATASET_SHA256 PODLAUNCH_DATASET_SIZE
   PODLAUNCH_EVENTS_URL PODLAUNCH_POD_TOKEN PODLAUNCH_DEPLOYMENT_ID)
@@ -11,15 +13,6 @@ PL_MAIN_PID=$BASHPID
 PL_CAN_REPORT=0
 PL_LOGGER_PID=
 PL_BG_PIDS=()
-# The server's limits (packages/server/src/pod/batch-schema.ts): 1,000 events
-# and 1 MiB a batch, 8 KiB a log or metric line, 4 KiB a message, 64 KiB a
-# logTail. One event over a limit makes the server refuse the whole batch.
-PL_MAX_EVENT_BATCH=1000
-PL_MAX_BATCH_BYTES=900000
-PL_MAX_LINE_BYTES=8000
-PL_MAX_METRIC_BYTES=8192
-PL_MAX_MESSAGE_BYTES=4000
-PL_MAX_TAIL_LINE_BYTES=1200
 
 # Builtins only: this runs once per log line, so no `date` fork.
 pl_now() {

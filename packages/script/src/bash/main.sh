@@ -45,7 +45,7 @@ pl_log_tail() { # out
     while IFS= read -r line; do
       pl_truncate line "$line" "$PL_MAX_TAIL_LINE_BYTES"
       out+=${out:+$'\n'}$line
-    done < <(tail -n 50 "$PL_LOG" 2>/dev/null)
+    done < <(tail -n "$PL_TAIL_LINES" "$PL_LOG" 2>/dev/null)
   fi
   printf -v "$1" '%s' "$out"
 }

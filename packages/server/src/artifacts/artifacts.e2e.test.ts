@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ProviderName } from '@podlaunch/contract'
 import { startRunpodSim, type RunpodSim } from '@podlaunch/runpod-sim'
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -67,7 +68,7 @@ async function caller() {
   return createCaller(createInnerContext(server.deps, await authenticateApiKey(server.deps.db, server.deps.clock, alice.apiKey)))
 }
 
-function spec(provider: 'local' | 'runpod', overrides: Record<string, unknown> = {}) {
+function spec(provider: ProviderName, overrides: Record<string, unknown> = {}) {
   return {
     name: `artifacts-${provider}`,
     datasetId,
@@ -80,7 +81,7 @@ function spec(provider: 'local' | 'runpod', overrides: Record<string, unknown> =
 }
 
 /** The pod's own output/ folder: the local provider's work directory, or the simulator's. */
-async function podOutput(provider: 'local' | 'runpod', podId: string): Promise<string> {
+async function podOutput(provider: ProviderName, podId: string): Promise<string> {
   const root = provider === 'local' ? (await local.getPod(podId))!.workDir : sim.pod(podId)!.dir
   return join(root, 'workspace', 'output')
 }

@@ -2,7 +2,7 @@
 // terminations, and raw HTTP for the pod endpoints (cut connections included).
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import type { DeploymentStatus } from '@podlaunch/contract'
+import type { DeploymentStatus, ProviderName } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { seedDeployment, type SeededDeployment } from '../lifecycle/test-support.ts'
 import type { Provider } from '../providers/types.ts'
@@ -15,7 +15,7 @@ export type PodDeployment = SeededDeployment
 export function podDeployment(
   deps: ServerDeps,
   ownerId: string,
-  options: { status?: DeploymentStatus; spec?: Record<string, unknown>; provider?: 'local' | 'runpod'; podId?: string } = {},
+  options: { status?: DeploymentStatus; spec?: Record<string, unknown>; provider?: ProviderName; podId?: string } = {},
 ): Promise<PodDeployment> {
   return seedDeployment(deps, ownerId, { status: 'training', keepAliveSeconds: 3600, ...options })
 }

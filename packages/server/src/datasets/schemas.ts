@@ -1,3 +1,4 @@
+import { DATASET_STATUSES } from '@podlaunch/contract'
 import { z } from 'zod'
 import { PageInput } from '../pagination.ts'
 
@@ -22,7 +23,8 @@ export const CreateDatasetInput = z.object({
 })
 
 export const ListDatasetsInput = PageInput.extend({
-  status: z.enum(['uploading', 'ready']).optional(),
+  // Deleted datasets are never listed.
+  status: z.enum(DATASET_STATUSES).exclude(['deleted']).optional(),
 }).default({ limit: 50 })
 
 export const RegisterDatasetInput = z.object({

@@ -1,8 +1,8 @@
+import { isTerminal } from '@podlaunch/contract'
 import { AppError } from '../errors.ts'
 import { onTerminal } from '../lifecycle/teardown.ts'
 import type { AuthedContext } from '../trpc.ts'
 import { findOwnDeployment } from './queries.ts'
-import { isTerminal } from './state-machine.ts'
 import { transition } from './transition.ts'
 import { toDeploymentView } from './view.ts'
 

@@ -5,7 +5,7 @@ import { PageInput } from '../pagination.ts'
 export const DeploymentId = z.object({ id: z.uuid() })
 
 export const ListDeploymentsInput = PageInput.extend({
-  status: z.array(z.enum(DEPLOYMENT_STATUSES)).max(8).optional(),
+  status: z.array(z.enum(DEPLOYMENT_STATUSES)).max(DEPLOYMENT_STATUSES.length).optional(),
 }).default({ limit: 50 })
 
 // Event and log ids are bigserial numbers, carried as strings.

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database, Deployment, DeploymentUpdate } from '@podlaunch/db'
-import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
+import { canTransition, isTerminal, POD_STATUSES, type DeploymentStatus, type FailureReason } from '@podlaunch/contract'
 import { appendEvent } from '../events/append.ts'
-import { canTransition, isTerminal } from './state-machine.ts'
 
-const POD_PHASES: readonly DeploymentStatus[] = ['starting', 'downloading', 'training', 'succeeded']
+// The pod's first report marks the start; `failed` is also the reconciler's, so it marks none.
+const POD_PHASES: readonly DeploymentStatus[] = POD_STATUSES.filter((status) => status !== 'failed')
 
 export interface TransitionRequest {
   to: DeploymentStatus
@@ -49,7 +49,6 @@ export async function transitionWithin(trx: Kysely<Database>, deploymentId: stri
       ...request.set,
       status: request.to,
       updated_at: request.at,
-      // The pod's first report marks the start, whichever phase it names.
       ...(!current.started_at && POD_PHASES.includes(request.to) ? { started_at: request.at } : {}),
       ...(terminal ? { finished_at: request.at } : {}),
       ...(request.to === 'failed' || request.to === 'cancelled'

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '@podlaunch/db'
-import type { DeploymentStatus } from '@podlaunch/contract'
+import type { DeploymentEventKind, DeploymentStatus } from '@podlaunch/contract'
 
 export const EVENTS_CHANNEL = 'podlaunch_events'
 
 export interface NewEvent {
-  kind: string
+  kind: DeploymentEventKind
   status?: DeploymentStatus | null
   message?: string | null
   data?: Record<string, unknown> | null

@@ -1,5 +1,6 @@
 // The event bus: NOTIFY in the appending transaction, heard on commit only, by every listener;
 // on Postgres the LISTEN connection comes back after it was cut, even when the first attempts fail.
+import { ReportKindSchema } from '@podlaunch/contract'
 import { sql } from 'kysely'
 import { createDatabase } from '@podlaunch/db'
 import { createTestDatabase, usingPostgres, type TestDatabase } from '@podlaunch/db/testing'
@@ -11,6 +12,8 @@ import { startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { appendEvent } from './append.ts'
 import { createEventBus, type EventNotice } from './bus.ts'
 
+// Any kind will do; a pod-style one, since the server's own kinds mean something.
+const kind = ReportKindSchema.parse('test')
 let database: TestDatabase
 let server: TestServer
 let alice: TestUser
@@ -36,7 +39,7 @@ describe('the event bus', () => {
     try {
       let inside = ''
       await database.db.transaction().execute(async (trx) => {
-        inside = await appendEvent(trx, dep.id, { kind: 'test', message: 'committed' })
+        inside = await appendEvent(trx, dep.id, { kind, message: 'committed' })
         await pause(150)
         expect(heard).toEqual([])
       })
@@ -47,7 +50,7 @@ describe('the event bus', () => {
       await database.db
         .transaction()
         .execute(async (trx) => {
-          await appendEvent(trx, dep.id, { kind: 'test', message: 'rolled back' })
+          await appendEvent(trx, dep.id, { kind, message: 'rolled back' })
           throw new Error('roll back')
         })
         .catch(() => {})
@@ -63,10 +66,10 @@ describe('the event bus', () => {
     const bus = await createEventBus(database.db, silentLogger())
     const heard: EventNotice[] = []
     const unsubscribe = bus.subscribe((notice) => heard.push(notice))
-    await appendEvent(database.db, dep.id, { kind: 'test' })
+    await appendEvent(database.db, dep.id, { kind })
     await waitFor(async () => (heard.length === 1 ? true : undefined), 5_000, 'the first notice')
     unsubscribe()
-    await appendEvent(database.db, dep.id, { kind: 'test' })
+    await appendEvent(database.db, dep.id, { kind })
     await pause(200)
     expect(heard).toHaveLength(1)
     await bus.close()
@@ -88,7 +91,7 @@ describe('the event bus', () => {
       await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).execute(admin)
       await waitFor(
         async () => {
-          await appendEvent(database.db, dep.id, { kind: 'test' })
+          await appendEvent(database.db, dep.id, { kind })
           return heard.length > 0 ? true : undefined
         },
         10_000,

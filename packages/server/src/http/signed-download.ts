@@ -1,4 +1,5 @@
-import { assertNotRevoked, isTokenError, mintToken, tokenErrorStatus, verifyToken, type TokenClaims, type TokenKind } from '@podlaunch/tokens'
+import type { TokenClaims, TokenKind } from '@podlaunch/contract'
+import { assertNotRevoked, isTokenError, mintToken, tokenErrorStatus, verifyToken } from '@podlaunch/tokens'
 import type { ServerDeps } from '../context.ts'
 import { AppError } from '../errors.ts'
 import type { OpenedFile } from '../storage/opened-file.ts'

@@ -1,5 +1,5 @@
 import type { Deployment } from '@podlaunch/db'
-import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
+import { isLive, POD_STATUSES, type DeploymentStatus, type FailureReason } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { transition } from '../deployments/transition.ts'
 import { appendEvent } from '../events/append.ts'
@@ -19,8 +19,8 @@ export interface ReconcileReport {
   purgedRevocations: number
 }
 
-const LIVE: DeploymentStatus[] = ['pending', 'provisioning', 'starting', 'downloading', 'training']
-const REPORTING: DeploymentStatus[] = ['starting', 'downloading', 'training']
+// From its first report on, a live pod reports at least every heartbeat interval.
+const REPORTING: readonly DeploymentStatus[] = POD_STATUSES.filter(isLive)
 // The script enforces max runtime itself with `timeout`; the server steps in a little later.
 const RUNTIME_GRACE_MS = 60_000
 
@@ -37,7 +37,7 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
 
   for (const row of rows) {
     try {
-      const action = LIVE.includes(row.status) ? await checkLive(deps, row, now, podsByProvider) : await checkFinished(deps, row, now)
+      const action = isLive(row.status) ? await checkLive(deps, row, now, podsByProvider) : await checkFinished(deps, row, now)
       if (action) actions.push(action)
     } catch (error) {
       deps.logger.error({ err: error, deploymentId: row.id }, 'reconciling a deployment failed')

@@ -2,9 +2,8 @@
 // pod batches posted over real HTTP.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mintToken } from '@podlaunch/tokens'
-import type { DeploymentStatus } from '@podlaunch/contract'
+import { isTerminal, type DeploymentStatus, type ProviderName } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
-import { isTerminal } from '../deployments/state-machine.ts'
 
 export interface SeededDeployment {
   id: string
@@ -19,7 +18,7 @@ export async function seedDeployment(
   options: {
     status?: DeploymentStatus
     datasetId?: string
-    provider?: 'local' | 'runpod'
+    provider?: ProviderName
     podId?: string
     spec?: Record<string, unknown>
     keepAliveSeconds?: number

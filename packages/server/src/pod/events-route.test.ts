@@ -1,5 +1,6 @@
 // POST /v1/pod/events over real HTTP: who may write, what is refused, and that a refusal
 // stores nothing (row counts before and after).
+import { POD_BATCH_LIMITS } from '@podlaunch/contract'
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDownloadUrl } from '../datasets/download-url.ts'
@@ -90,7 +91,7 @@ describe('POST /v1/pod/events: authentication', () => {
 })
 
 describe('POST /v1/pod/events: bad input stores nothing', () => {
-  const bigLine = 'x'.repeat(8 * 1024 + 1)
+  const bigLine = 'x'.repeat(POD_BATCH_LIMITS.logLineBytes + 1)
   const cases: [string, (seq: number) => unknown, number, string][] = [
     ['a body over 1 MiB', (seq) => ({ seq, events: Array.from({ length: 200 }, () => log('y'.repeat(6000))) }), 413, 'PAYLOAD_TOO_LARGE'],
     ['more than 1000 events', (seq) => ({ seq, events: Array.from({ length: 1001 }, () => heartbeat()) }), 400, 'BAD_REQUEST'],
@@ -102,6 +103,8 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
     ['no seq', () => ({ events: [log('ok')] }), 400, 'BAD_REQUEST'],
     ['a bad time', (seq) => ({ seq, events: [{ type: 'log', at: 'yesterday', line: 'x' }] }), 400, 'BAD_REQUEST'],
     ['text that is not JSON', () => '{"seq":1,"events":[', 400, 'BAD_REQUEST'],
+    // A pod cannot write the server's own timeline kinds (a forged pod_terminated, say).
+    ['a report of a kind only the server writes', (seq) => ({ seq, events: [log('ok'), { type: 'report', at: new Date().toISOString(), kind: 'pod_terminated' }] }), 400, 'BAD_REQUEST'],
   ]
 
   it.each(cases)('refuses %s', async (_name, body, httpStatus, code) => {

@@ -1,14 +1,13 @@
+import { isTerminal, POD_BATCH_LIMITS, PodBatchSchema } from '@podlaunch/contract'
 import { assertNotRevoked, isTokenError, tokenErrorStatus, verifyToken } from '@podlaunch/tokens'
 import type { ServerDeps } from '../context.ts'
 import { POD_EVENTS_PATH } from '../deployments/pod-env.ts'
-import { isTerminal } from '../deployments/state-machine.ts'
 import { AppError } from '../errors.ts'
 import { readJson } from '../http/read-body.ts'
 import { sendAppError, sendError, sendJson } from '../http/respond.ts'
 import type { HttpRoute } from '../http/route.ts'
 import { tokenFromRequest } from '../http/token-param.ts'
 import { onTerminal, terminateDeploymentPod } from '../lifecycle/teardown.ts'
-import { POD_BATCH_LIMITS, PodBatchSchema } from './batch-schema.ts'
 import { ingestBatch } from './ingest.ts'
 
 /**

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely'
+import { isTerminal, parseMetricLine, type MetricPoint, type PodBatch } from '@podlaunch/contract'
 import type { Database, Deployment } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
-import { isTerminal } from '../deployments/state-machine.ts'
 import { transitionWithin } from '../deployments/transition.ts'
 import { appendEvent } from '../events/append.ts'
 import { AppError } from '../errors.ts'
-import { parseMetricLine, type MetricPoint, type PodBatch } from './batch-schema.ts'
 
 export type IngestResult =
   | { duplicate: true }

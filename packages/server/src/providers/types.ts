@@ -1,3 +1,5 @@
+import type { ProviderName } from '@podlaunch/contract'
+
 /** The pod name carries the deployment id, so reconciliation can find our pods by name alone. */
 export const POD_NAME_PREFIX = 'podlaunch-'
 
@@ -37,7 +39,7 @@ export interface ProviderPod {
 }
 
 export interface Provider {
-  readonly name: 'local' | 'runpod'
+  readonly name: ProviderName
   createPod(request: CreatePodRequest, options?: { signal?: AbortSignal }): Promise<ProviderPod>
   /** undefined: the pod is gone. */
   getPod(podId: string): Promise<ProviderPod | undefined>

@@ -1,6 +1,6 @@
-import { DEPLOYMENT_STATUSES } from '@podlaunch/contract'
 import { describe, expect, it } from 'vitest'
-import { canTransition, isTerminal, legalSources } from './state-machine.ts'
+import { DEPLOYMENT_STATUSES, isTerminal, LIVE_STATUSES } from './lifecycle.ts'
+import { canTransition, legalSources } from './state-machine.ts'
 
 describe('deployment state machine', () => {
   it('walks the happy path forward', () => {
@@ -19,11 +19,13 @@ describe('deployment state machine', () => {
   })
 
   it('allows failed and cancelled from any live status, succeeded only after training', () => {
-    for (const from of ['pending', 'provisioning', 'starting', 'downloading', 'training'] as const) {
+    for (const from of LIVE_STATUSES) {
       expect(canTransition(from, 'failed')).toBe(true)
       expect(canTransition(from, 'cancelled')).toBe(true)
     }
     expect(legalSources('succeeded')).toEqual(['training'])
     expect(canTransition('provisioning', 'downloading')).toBe(true)
+    expect(legalSources('provisioning')).toEqual(['pending'])
+    expect(legalSources('failed')).toEqual([...LIVE_STATUSES])
   })
 })
