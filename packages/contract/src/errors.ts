@@ -59,9 +59,6 @@ export const APP_ERRORS = {
 export type AppErrorCode = keyof typeof APP_ERRORS
 export type TokenErrorCode = keyof typeof TOKEN_ERRORS
 
-/** The HTTP status a code is answered with on the plain routes. */
-export type HttpStatusOf<C extends AppErrorCode> = (typeof APP_ERRORS)[C]['http']
-
 export function isAppErrorCode(value: unknown): value is AppErrorCode {
   return typeof value === 'string' && Object.hasOwn(APP_ERRORS, value)
 }
