@@ -26,8 +26,8 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: AppE
     res.destroy()
     return
   }
-  // `complete` is false while body bytes are still on the wire; once all arrived, Node drains
-  // the rest itself and the connection can be kept.
+  // `complete` is false while body bytes are still on the wire. Once they all arrived, Node
+  // discards what the route did not read, and the connection can be kept.
   const bodyPending = !req.complete
   const body: ErrorBody & Record<string, unknown> = { ...error.details, error: { code: error.code, message: error.message } }
   sendJson(res, error.status, body, bodyPending ? { ...error.headers, Connection: 'close' } : { ...error.headers })
