@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDatabase, embeddedDatabaseDir, migrate } from '@podlaunch/db'
 import {
+  AppError,
   createEventBus,
   createLocalDatasetStore,
   createLocalProvider,
@@ -49,7 +50,8 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
   }
 
   // Listen first: with PORT=0 the public URL (which pods call back on) needs the real port.
-  let handler: RequestListener = (_req, res) => sendError(res, 503, 'UNAVAILABLE', 'starting')
+  const starting = new AppError('UNAVAILABLE', 'the server is starting', { headers: { 'Retry-After': '1' } })
+  let handler: RequestListener = (req, res) => sendError(req, res, starting)
   const server = createServer((req, res) => handler(req, res))
   // Dataset and artifact uploads stream for as long as they need; Node's default cuts any
   // request body still arriving after 5 minutes. Idle sockets are still timed out.

@@ -1,6 +1,6 @@
 // A TypeScript app that uses the published client. `pnpm test` type-checks this file, so a
 // broken public type of @podlaunch/client fails the suite.
-import { createClient, TRPCClientError, type AppRouter } from '@podlaunch/client'
+import { appCodeOf, createClient, isPodlaunchTrpcError, PodlaunchError, type AppErrorCode, type PodlaunchErrorCode } from '@podlaunch/client'
 
 const client = createClient({ url: 'http://127.0.0.1:3000', apiKey: process.env.PODLAUNCH_API_KEY ?? '' })
 
@@ -18,9 +18,19 @@ export async function keyPrefixes(): Promise<string[]> {
   return created.length ? keys.map((key) => key.prefix) : []
 }
 
+// Errors are read typed, without casts: a procedure's app code through the router's types, a
+// helper's code on PodlaunchError.
 export function isUnauthorized(error: unknown): boolean {
-  return error instanceof TRPCClientError && (error as TRPCClientError<AppRouter>).data?.code === 'UNAUTHORIZED'
+  return isPodlaunchTrpcError(error) && error.data?.code === 'UNAUTHORIZED'
 }
+
+export function codeOf(error: unknown): PodlaunchErrorCode | undefined {
+  const fromProcedure: AppErrorCode | undefined = appCodeOf(error)
+  return error instanceof PodlaunchError ? error.code : fromProcedure
+}
+
+// @ts-expect-error: a code outside the server's table is a type error
+export const unknownCode: AppErrorCode = 'NO_SUCH_CODE'
 
 export const base: string = client.baseUrl
 

@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createRequestHandler } from '@podlaunch/server'
 import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, TRPCClientError } from './index.js'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { appCodeOf, createClient, isPodlaunchTrpcError, TRPCClientError, type AppErrorCode } from './index.js'
 
 let database: TestDatabase
 let http: RunningHttp
@@ -30,10 +30,13 @@ describe('createClient', () => {
     expect(client.baseUrl).toBe(http.url)
   })
 
-  it('surfaces UNAUTHORIZED as a TRPCClientError with the code', async () => {
+  it('surfaces UNAUTHORIZED as a TRPCClientError whose app code is typed by the router', async () => {
     const client = createClient({ url: http.url, apiKey: 'wrong' })
     const error = await client.me.query().catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(TRPCClientError)
-    expect((error as TRPCClientError<never>).data).toMatchObject({ code: 'UNAUTHORIZED' })
+    if (!isPodlaunchTrpcError(error)) throw new Error('not a tRPC error')
+    expectTypeOf(error.data?.appCode).toEqualTypeOf<AppErrorCode | undefined>()
+    expect([error.data?.code, error.data?.appCode, appCodeOf(error)]).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED', 'UNAUTHORIZED'])
+    expect(appCodeOf(new Error('not from tRPC'))).toBeUndefined()
   })
 })

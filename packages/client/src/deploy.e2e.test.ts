@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createLocalProvider, type LocalProvider } from '@podlaunch/server'
 import { startTestServer, type TestServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, WaitTimeoutError, type DeploymentEvent, type PodlaunchClient } from './index.js'
+import { createClient, PodlaunchError, WaitForDeploymentError, WaitTimeoutError, type DeploymentEvent, type PodlaunchClient } from './index.js'
 
 const TRAINER = [
   'import json, os',
@@ -77,7 +77,15 @@ describe('deploying with the SDK', () => {
     })
     const error = await client.waitForDeployment(created.id, { timeoutMs: 1500 }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect(error).toBeInstanceOf(PodlaunchError)
     expect((error as WaitTimeoutError).code).toBe('TIMEOUT')
     await client.deployments.cancel.mutate({ id: created.id })
+  }, 30_000)
+
+  it("fails with the server's code when the deployment is not the caller's", async () => {
+    const error = await client.waitForDeployment(crypto.randomUUID(), { timeoutMs: 10_000 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(WaitForDeploymentError)
+    expect(error).not.toBeInstanceOf(WaitTimeoutError)
+    expect((error as WaitForDeploymentError).code).toBe('NOT_FOUND')
   }, 30_000)
 })

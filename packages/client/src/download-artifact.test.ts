@@ -121,4 +121,18 @@ describe('client.downloadArtifact', () => {
     const error = await other.downloadArtifact(id, { path: join(dir, 'x') }).catch((caught: unknown) => caught)
     expect((error as DownloadArtifactError).code).toBe('NOT_FOUND')
   })
+
+  it("reads a refused download's JSON answer into the typed code", async () => {
+    const id = await storedArtifact(Buffer.from('model'))
+    // The signed URL loses its token on the way: the server refuses the GET itself.
+    const stripping = createClient({
+      url: http.url,
+      apiKey: user.apiKey,
+      fetch: (input, init) => fetch(String(input).includes('/v1/artifacts/download') ? String(input).replace(/\?token=[^&]*/, '') : input, init),
+    })
+    const error = await stripping.downloadArtifact(id, { path: join(dir, 'refused') }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(DownloadArtifactError)
+    expect(error).toMatchObject({ code: 'TOKEN_MISSING', status: 401 })
+    expect(existsSync(join(dir, 'refused'))).toBe(false)
+  })
 })

@@ -1,4 +1,4 @@
-import { PodlaunchError, rethrowTrpcError } from './errors.js'
+import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.js'
 import { trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
 
 /** An artifact as the server describes it. */
@@ -64,10 +64,7 @@ export async function downloadArtifact(
       const before = received
       try {
         const res = await fetchImpl(url, { headers })
-        if (res.status !== 200 && res.status !== 206) {
-          const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }
-          throw new DownloadArtifactError(answer.error?.code ?? `HTTP_${res.status}`, answer.error?.message ?? `download failed with ${res.status}`, res.status)
-        }
+        if (res.status !== 200 && res.status !== 206) throw await errorFromResponse(DownloadArtifactError, res, 'the download')
         if (res.status === 200 && received > 0) {
           // The server sent everything again (the ETag changed or Range was ignored): start over.
           if (!(await sink.restart())) throw new DownloadArtifactError('CONFLICT', 'the artifact changed during the download and the stream cannot rewind')

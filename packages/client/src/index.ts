@@ -5,11 +5,13 @@ import { waitForDeployment, type DeploymentDetail, type WaitForDeploymentOptions
 
 export { podlaunchLinks } from './client.js'
 export type { ClientOptions, PodlaunchTrpcClient } from './client.js'
-export { WaitTimeoutError } from './wait-for-deployment.js'
+export { WaitForDeploymentError, WaitTimeoutError } from './wait-for-deployment.js'
 export type { DeploymentDetail, DeploymentEvent, WaitForDeploymentOptions } from './wait-for-deployment.js'
 export type { AppRouter } from '@podlaunch/server'
 export { TRPCClientError } from '@trpc/client'
-export { PodlaunchError } from './errors.js'
+export { appCodeOf, isPodlaunchTrpcError, PodlaunchError } from './errors.js'
+export type { ClientErrorCode, PodlaunchErrorCode } from './errors.js'
+export type { AppErrorCode } from '@podlaunch/contract'
 export { UploadDatasetError, type UploadDatasetOptions, type UploadedDataset } from './upload-dataset.js'
 export { DownloadArtifactError, type ArtifactInfo, type DownloadArtifactOptions } from './download-artifact.js'
 

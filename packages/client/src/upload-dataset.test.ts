@@ -6,8 +6,8 @@ import { Readable } from 'node:stream'
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createRequestHandler } from '@podlaunch/server'
 import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, UploadDatasetError, type PodlaunchClient } from './index.js'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { createClient, UploadDatasetError, type PodlaunchClient, type PodlaunchErrorCode } from './index.js'
 
 let database: TestDatabase
 let http: RunningHttp
@@ -86,6 +86,7 @@ describe('client.uploadDataset', () => {
     const bytes = randomBytes(1000)
     const short = await failure(client.uploadDataset({ name: 'short', stream: Readable.from([bytes]), sizeBytes: 2000 }))
     expect(short).toMatchObject({ code: 'SIZE_MISMATCH', status: 400 })
+    expectTypeOf(short.code).toEqualTypeOf<PodlaunchErrorCode>()
     const wrong = await failure(client.uploadDataset({ name: 'wrong', file: new Blob([bytes]), sha256: sha256(randomBytes(8)) }))
     expect(wrong).toMatchObject({ code: 'CHECKSUM_MISMATCH', status: 400 })
     const big = await failure(client.uploadDataset({ name: 'big', stream: Readable.from([bytes]), sizeBytes: MAX + 1 }))
@@ -96,5 +97,18 @@ describe('client.uploadDataset', () => {
     expect(await failure(badKey.uploadDataset({ name: 'x', file: new Blob([bytes]) }))).toMatchObject({ code: 'UNAUTHORIZED' })
     const left = await client.datasets.list.query({ limit: 100, status: 'ready' })
     expect(left.items.map((item) => item.name)).not.toContain('short')
+  })
+
+  it('gives its own codes when no podlaunch answer arrives', async () => {
+    const file = new Blob([randomBytes(100)])
+    const unreachable = createClient({ url: http.url, apiKey: user.apiKey, fetch: () => Promise.reject(new TypeError('fetch failed')) })
+    expect(await failure(unreachable.uploadDataset({ name: 'x', file }))).toMatchObject({ code: 'NETWORK_ERROR' })
+    // A proxy answers the PUT with its own page: no podlaunch code to read.
+    const proxied = createClient({
+      url: http.url,
+      apiKey: user.apiKey,
+      fetch: (input, init) => (init?.method === 'PUT' ? Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502 })) : fetch(input, init)),
+    })
+    expect(await failure(proxied.uploadDataset({ name: 'x', file }))).toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 502 })
   })
 })

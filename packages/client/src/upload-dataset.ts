@@ -1,4 +1,4 @@
-import { PodlaunchError, rethrowTrpcError } from './errors.js'
+import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.js'
 import { authHeaders, trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
 
 /** A dataset as the server describes it. */
@@ -23,7 +23,7 @@ export interface UploadDatasetOptions {
   onProgress?: (sent: number, total: number) => void
 }
 
-/** A failed upload. `code` is the server's stable code (`SIZE_MISMATCH`, `PAYLOAD_TOO_LARGE`, …). */
+/** A failed upload. `code` is the server's stable code (`SIZE_MISMATCH`, `PAYLOAD_TOO_LARGE`, …) or the SDK's own. */
 export class UploadDatasetError extends PodlaunchError {
   override readonly name = 'UploadDatasetError'
 }
@@ -76,10 +76,10 @@ export async function uploadDataset(
   } catch (error) {
     throw new UploadDatasetError('NETWORK_ERROR', 'the upload connection failed', undefined, { cause: error })
   }
-  const answer = (await res.json().catch(() => ({}))) as { dataset?: UploadedDataset; error?: { code?: string; message?: string } }
-  if (!res.ok || !answer.dataset) {
-    throw new UploadDatasetError(answer.error?.code ?? `HTTP_${res.status}`, answer.error?.message ?? `upload failed with ${res.status}`, res.status)
-  }
+  if (!res.ok) throw await errorFromResponse(UploadDatasetError, res, 'the upload')
+  // The success answer's shape is the server's `{ dataset }` (the type says so; no schema here).
+  const answer = (await res.json().catch(() => ({}))) as { dataset?: UploadedDataset }
+  if (!answer.dataset) throw new UploadDatasetError('UNEXPECTED_RESPONSE', `the upload answered ${res.status} without a dataset`, res.status)
   const ours = source.sha256 ?? hasher?.digest()
   if (answer.dataset.sha256 !== ours) {
     // A ready dataset with other bytes than ours must not stay around to be trained on.

@@ -2,6 +2,7 @@ import { isTerminal } from '@podlaunch/contract'
 import type { inferRouterOutputs } from '@trpc/server'
 import type { AppRouter } from '@podlaunch/server'
 import type { PodlaunchTrpcClient } from './client.js'
+import { PodlaunchError, rethrowTrpcError, typedTrpcError } from './errors.js'
 
 type Outputs = inferRouterOutputs<AppRouter>
 export type DeploymentEvent = Outputs['deployments']['events'][number] & { deploymentId: string }
@@ -15,11 +16,16 @@ export interface WaitForDeploymentOptions {
   signal?: AbortSignal
 }
 
-export class WaitTimeoutError extends Error {
-  readonly code = 'TIMEOUT'
+/** A wait the server refused or cut: its code (NOT_FOUND, UNAUTHORIZED, …) or the SDK's own. */
+export class WaitForDeploymentError extends PodlaunchError {
+  override readonly name: string = 'WaitForDeploymentError'
+}
+
+/** The deployment did not finish in time (code TIMEOUT); it goes on running. */
+export class WaitTimeoutError extends WaitForDeploymentError {
+  override readonly name = 'WaitTimeoutError'
   constructor(id: string, timeoutMs: number) {
-    super(`deployment ${id} did not finish within ${timeoutMs} ms`)
-    this.name = 'WaitTimeoutError'
+    super('TIMEOUT', `deployment ${id} did not finish within ${timeoutMs} ms`)
   }
 }
 
@@ -43,7 +49,7 @@ export async function waitForDeployment(
           options.onEvent?.(event)
           if (event.kind === 'status' && event.status && isTerminal(event.status)) finish()
         },
-        onError: (error) => finish(error),
+        onError: (error) => finish(typedTrpcError(WaitForDeploymentError, error)),
       },
     )
     const onAbort = () => finish(options.signal?.reason ?? new Error('aborted'))
@@ -56,5 +62,5 @@ export async function waitForDeployment(
       else resolve()
     }
   })
-  return trpc.deployments.get.query({ id })
+  return trpc.deployments.get.query({ id }).catch((error: unknown) => rethrowTrpcError(WaitForDeploymentError, error))
 }

@@ -1,5 +1,5 @@
-export { TokenError, KeyConfigError, isTokenError, tokenErrorStatus } from './errors.ts'
-export type { TokenErrorCode, TokenVerifyErrorCode, TokenMintErrorCode, TokenErrorStatus } from './errors.ts'
+export { TokenError, KeyConfigError, isTokenError } from './errors.ts'
+export type { TokenErrorCode } from './errors.ts'
 export { MAX_CLAIM_LENGTH } from './kind-claims.ts'
 export { CLOCK_SKEW_SECONDS, MAX_TOKEN_LENGTH, MAX_TOKEN_TTL_SECONDS, TOKEN_ALGORITHM } from './limits.ts'
 export { generateSigningKey, keyId } from './key-material.ts'

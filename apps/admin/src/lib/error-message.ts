@@ -1,30 +1,22 @@
-import { TRPCClientError } from '@trpc/client'
+import { appCodeOf, isPodlaunchTrpcError, PodlaunchError, type PodlaunchErrorCode } from '@podlaunch/client'
 
-interface ErrorData {
-  code?: string
-  appCode?: string
-  fieldErrors?: Record<string, string[] | undefined>
+/**
+ * The stable code of a failed call: a procedure's app code (typed by the router, no cast), or
+ * an upload's code from the server's `{error:{code}}` answer. Clients branch on it.
+ */
+export function errorCode(error: unknown): PodlaunchErrorCode | undefined {
+  return error instanceof PodlaunchError ? error.code : appCodeOf(error)
 }
 
-function dataOf(error: unknown): ErrorData | undefined {
-  if (error instanceof TRPCClientError) return (error.data ?? undefined) as ErrorData | undefined
-  return undefined
-}
-
-/** The server's stable code (appCode first, then the tRPC code); clients branch on it. */
-export function errorCode(error: unknown): string | undefined {
-  const data = dataOf(error)
-  return data?.appCode ?? data?.code
-}
-
+/** The API key is not (or no longer) accepted. */
 export function isUnauthorized(error: unknown): boolean {
-  return dataOf(error)?.code === 'UNAUTHORIZED'
+  return errorCode(error) === 'UNAUTHORIZED'
 }
 
 /** One readable line for a failed call, field errors included. */
 export function errorMessage(error: unknown): string {
   if (!error) return ''
-  const fields = dataOf(error)?.fieldErrors
+  const fields = isPodlaunchTrpcError(error) ? error.data?.fieldErrors : undefined
   if (fields) {
     const parts = Object.entries(fields).flatMap(([name, messages]) => (messages ?? []).map((m) => `${name}: ${m}`))
     if (parts.length) return parts.join('; ')

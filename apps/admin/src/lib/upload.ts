@@ -1,3 +1,6 @@
+import { parseErrorBody } from '@podlaunch/contract'
+import { PodlaunchError } from '@podlaunch/client'
+
 /** Files up to this size are hashed in the browser first (read into memory once). */
 export const HASH_LIMIT_BYTES = 256 * 1024 * 1024
 
@@ -17,15 +20,9 @@ export function sameOriginUrl(url: string, origin: string): string {
   return `${origin}${parsed.pathname}${parsed.search}`
 }
 
-export class UploadError extends Error {
+/** A failed PUT: the server's code from its `{error:{code,message}}` answer, or the SDK's own. */
+export class UploadError extends PodlaunchError {
   override readonly name = 'UploadError'
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message)
-  }
 }
 
 /** Percent for a progress bar; a zero-byte file is complete once sent. */
@@ -63,11 +60,15 @@ export function putWithProgress(options: {
         resolve(body)
         return
       }
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error
-      reject(new UploadError(error?.code ?? 'HTTP_ERROR', error?.message ?? `the upload failed with HTTP ${xhr.status}`, xhr.status))
+      const error = parseErrorBody(body)
+      reject(
+        error
+          ? new UploadError(error.code, error.message, xhr.status)
+          : new UploadError('UNEXPECTED_RESPONSE', `the upload failed with HTTP ${xhr.status}`, xhr.status),
+      )
     }
-    xhr.onerror = () => reject(new UploadError('NETWORK', 'the upload was cut off (network error)', 0))
-    xhr.onabort = () => reject(new UploadError('ABORTED', 'the upload was cancelled', 0))
+    xhr.onerror = () => reject(new UploadError('NETWORK_ERROR', 'the upload was cut off (network error)'))
+    xhr.onabort = () => reject(new UploadError('ABORTED', 'the upload was cancelled'))
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
     xhr.send(options.file)
   })

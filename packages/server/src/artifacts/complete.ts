@@ -1,5 +1,6 @@
 import type { Artifact } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
+import type { AppError } from '../errors.ts'
 import { appendEvent } from '../events/append.ts'
 import { terminateIfArtifactsComplete } from '../lifecycle/teardown.ts'
 import type { ArtifactStore } from './store.ts'
@@ -32,7 +33,8 @@ export async function completeArtifact(deps: Deps, store: ArtifactStore, row: Ar
 }
 
 /** Refuses an upload for good: the partial bytes go, the row says why; nothing is complete. */
-export async function failArtifact(deps: Deps, store: ArtifactStore, row: Artifact, code: string, message: string): Promise<void> {
+export async function failArtifact(deps: Deps, store: ArtifactStore, row: Artifact, refusal: AppError): Promise<void> {
+  const { code, message } = refusal
   await store.discardPartial(row.storage_key)
   const now = deps.clock()
   await deps.db

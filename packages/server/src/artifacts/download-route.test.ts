@@ -115,6 +115,6 @@ describe('GET|HEAD /v1/artifacts/download', () => {
       expect([answer.status, (answer.body.error as { code: string }).code]).toEqual([403, 'TOKEN_WRONG_AUDIENCE'])
     }
     const none = await call(server.url, 'GET', '/v1/artifacts/download', undefined)
-    expect([none.status, (none.body.error as { code: string }).code]).toEqual([400, 'TOKEN_MISSING'])
+    expect([none.status, (none.body.error as { code: string }).code]).toEqual([401, 'TOKEN_MISSING'])
   })
 })

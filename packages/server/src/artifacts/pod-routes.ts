@@ -2,17 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Artifact } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
 import { POD_ARTIFACTS_PATH } from '../deployments/pod-env.ts'
-import { AppError, httpStatusOf } from '../errors.ts'
-import { readJson } from '../http/read-body.ts'
+import { AppError } from '../errors.ts'
+import { readJsonAs } from '../http/read-body.ts'
 import { sendJson } from '../http/respond.ts'
 import type { HttpRoute } from '../http/route.ts'
+import { podDeploymentOf, wrongDeployment } from '../pod/pod-auth.ts'
 import { scheduleArtifactTeardown } from './complete.ts'
 import { declareArtifact } from './declare.ts'
-import { podDeploymentOf, wrongDeployment } from './pod-auth.ts'
 import type { UploadRegistry } from './registry.ts'
 import { DeclareArtifactBody } from './schemas.ts'
 import type { ArtifactStore } from './store.ts'
-import { OffsetMismatch, receiveContent } from './upload.ts'
+import { receiveContent } from './upload.ts'
 import { toUploadState } from './view.ts'
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
@@ -24,48 +24,42 @@ const escaped = POD_ARTIFACTS_PATH.replaceAll('/', '\\/')
  * - `GET /v1/pod/artifacts/{id}` and `HEAD …/{id}/content` tell the server's offset
  * - `PUT …/{id}/content` (Content-Range `bytes a-b/total`) appends from exactly that offset
  * Every answer about an upload is its state {id, status, offset, …} with `Upload-Offset`.
+ * Refusals are thrown (AppError or TokenError) and answered by the request handler.
  */
 export function podArtifactRoutes(deps: ServerDeps, store: ArtifactStore, uploads: UploadRegistry): HttpRoute[] {
   return [
     {
       methods: ['POST'],
       path: POD_ARTIFACTS_PATH,
-      handle: (req, res, _params, url) =>
-        guarded(req, res, async () => {
-          const deploymentId = await podDeploymentOf(deps, req, url)
-          const parsed = DeclareArtifactBody.safeParse(await readJson(req, 16 * 1024))
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0]
-            throw new AppError('BAD_REQUEST', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid artifact'}`)
-          }
-          const declared = await declareArtifact(deps, store, uploads, deploymentId, parsed.data)
-          sendState(res, declared.row.status === 'complete' ? 200 : 201, declared.row, declared.offset)
-        }),
+      async handle(req, res, _params, url) {
+        const deploymentId = await podDeploymentOf(deps, req, url)
+        const body = await readJsonAs(req, 16 * 1024, DeclareArtifactBody)
+        const declared = await declareArtifact(deps, store, uploads, deploymentId, body)
+        sendState(res, declared.row.status === 'complete' ? 200 : 201, declared.row, declared.offset)
+      },
     },
     {
       methods: ['GET'],
       path: new RegExp(`^${escaped}\\/(?<id>${UUID})$`),
-      handle: (req, res, params, url) =>
-        guarded(req, res, async () => {
-          const row = await ownArtifact(req, url, params.id!)
-          sendState(res, 200, row, await offsetOf(row))
-        }),
+      async handle(req, res, params, url) {
+        const row = await ownArtifact(req, url, params.id!)
+        sendState(res, 200, row, await offsetOf(row))
+      },
     },
     {
       methods: ['HEAD', 'PUT'],
       path: new RegExp(`^${escaped}\\/(?<id>${UUID})\\/content$`),
-      handle: (req, res, params, url) =>
-        guarded(req, res, async () => {
-          const row = await ownArtifact(req, url, params.id!)
-          if (req.method === 'HEAD') {
-            res.writeHead(204, { 'Upload-Offset': String(await offsetOf(row)), 'Upload-Length': String(Number(row.size_bytes)), 'Cache-Control': 'no-store' }).end()
-            return
-          }
-          const result = await receiveContent(deps, store, uploads, req, row)
-          if (result.kind === 'cut') return
-          sendState(res, 200, result.row, result.offset)
-          if (result.completed) scheduleArtifactTeardown(deps, result.row.deployment_id)
-        }),
+      async handle(req, res, params, url) {
+        const row = await ownArtifact(req, url, params.id!)
+        if (req.method === 'HEAD') {
+          res.writeHead(204, { 'Upload-Offset': String(await offsetOf(row)), 'Upload-Length': String(Number(row.size_bytes)), 'Cache-Control': 'no-store' }).end()
+          return
+        }
+        const result = await receiveContent(deps, store, uploads, req, row)
+        if (result.kind === 'cut') return
+        sendState(res, 200, result.row, result.offset)
+        if (result.completed) scheduleArtifactTeardown(deps, result.row.deployment_id)
+      },
     },
   ]
 
@@ -84,24 +78,5 @@ export function podArtifactRoutes(deps: ServerDeps, store: ArtifactStore, upload
 
   function sendState(res: ServerResponse, status: number, row: Artifact, offset: number) {
     sendJson(res, status, toUploadState(row, deps.config.publicUrl, offset), { 'Upload-Offset': String(offset) })
-  }
-}
-
-/** Domain errors become `{"error":{code,message}}`; a refused body is not read: the connection closes. */
-async function guarded(req: IncomingMessage, res: ServerResponse, work: () => Promise<void>): Promise<void> {
-  try {
-    await work()
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    if (res.headersSent || res.destroyed) return
-    const bodyPending = !req.readableEnded && !req.destroyed
-    const headers: Record<string, string> = bodyPending ? { Connection: 'close' } : {}
-    const body: Record<string, unknown> = { error: { code: error.code, message: error.message } }
-    if (error instanceof OffsetMismatch) {
-      headers['Upload-Offset'] = String(error.offset)
-      body.offset = error.offset
-    }
-    sendJson(res, httpStatusOf(error), body, headers)
-    if (bodyPending) res.once('finish', () => req.destroy())
   }
 }

@@ -11,10 +11,11 @@ import { HashingAppender, type ArtifactStore } from './store.ts'
 type Deps = Pick<ServerDeps, 'db' | 'clock' | 'logger' | 'providers' | 'revocations' | 'config'>
 
 /** A PUT that does not start where the server's bytes end: the pod asks for the offset and retries. */
-export class OffsetMismatch extends AppError {
-  constructor(readonly offset: number) {
-    super('OFFSET_MISMATCH', `this upload continues at byte ${offset}`, 409)
-  }
+function offsetMismatch(offset: number): AppError<'OFFSET_MISMATCH'> {
+  return new AppError('OFFSET_MISMATCH', `this upload continues at byte ${offset}`, {
+    headers: { 'Upload-Offset': String(offset) },
+    details: { offset },
+  })
 }
 
 export type ReceiveResult =
@@ -45,19 +46,20 @@ export async function receiveContent(
     if (!row) throw new AppError('NOT_FOUND', 'artifact not found')
     if (row.status === 'complete') throw new AppError('CONFLICT', 'the artifact is already stored')
     if (row.status === 'failed') throw new AppError('CONFLICT', `the artifact was refused (${row.failure_code ?? 'failed'}); declare it again`)
+    // A refusal for good: the artifact is marked failed before the pod hears of it.
+    const refuse = async (refusal: AppError) => {
+      await failArtifact(deps, store, row, refusal)
+      return refusal
+    }
     if (range.total !== Number(row.size_bytes)) {
-      const message = `Content-Range names ${range.total} bytes in all, the artifact was declared with ${Number(row.size_bytes)}`
-      await failArtifact(deps, store, row, 'SIZE_MISMATCH', message)
-      throw new AppError('SIZE_MISMATCH', message)
+      throw await refuse(new AppError('SIZE_MISMATCH', `Content-Range names ${range.total} bytes in all, the artifact was declared with ${Number(row.size_bytes)}`))
     }
     const offset = await store.partialSize(row.storage_key)
-    if (range.start !== offset) throw new OffsetMismatch(offset)
+    if (range.start !== offset) throw offsetMismatch(offset)
     const expected = range.end - range.start + 1
     const contentLength = req.headers['content-length']
     if (contentLength !== undefined && Number(contentLength) !== expected) {
-      const message = `the body has ${contentLength} bytes, ${expected} expected from byte ${range.start}`
-      await failArtifact(deps, store, row, 'SIZE_MISMATCH', message)
-      throw new AppError('SIZE_MISMATCH', message)
+      throw await refuse(new AppError('SIZE_MISMATCH', `the body has ${contentLength} bytes, ${expected} expected from byte ${range.start}`))
     }
 
     const hash = uploads.takeHash(row.id, offset) ?? (await store.hashPartial(row.storage_key, offset))
@@ -75,10 +77,7 @@ export async function receiveContent(
     }
     const held = offset + sink.bytes
     const onDisk = await store.partialSize(row.storage_key)
-    if (failure instanceof AppError) {
-      await failArtifact(deps, store, row, failure.code, failure.message)
-      throw failure
-    }
+    if (failure instanceof AppError) throw await refuse(failure)
     if (onDisk !== held || !sink.hashMatchesFile) {
       // A short or failed write: the file is the truth; the next PUT re-reads it to hash.
       uploads.forget(row.id)
@@ -95,12 +94,11 @@ export async function receiveContent(
     }
     const sha256 = hash.digest('hex')
     if (onDisk !== size || sha256 !== row.sha256) {
-      const [code, message] =
+      throw await refuse(
         onDisk !== size
-          ? ['SIZE_MISMATCH', `the server holds ${onDisk} bytes, the artifact was declared with ${size}`]
-          : ['CHECKSUM_MISMATCH', `the content's sha256 is ${sha256}, declared ${row.sha256}`]
-      await failArtifact(deps, store, row, code, message)
-      throw new AppError(code, message)
+          ? new AppError('SIZE_MISMATCH', `the server holds ${onDisk} bytes, the artifact was declared with ${size}`)
+          : new AppError('CHECKSUM_MISMATCH', `the content's sha256 is ${sha256}, declared ${row.sha256}`),
+      )
     }
     uploads.forget(row.id)
     const completed = await completeArtifact(deps, store, row)

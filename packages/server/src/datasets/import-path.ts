@@ -30,5 +30,5 @@ export async function resolveImportPath(importRoot: string, input: string): Prom
 }
 
 function refuse(message: string) {
-  return new AppError('PATH_NOT_ALLOWED', message, 400)
+  return new AppError('PATH_NOT_ALLOWED', message)
 }

@@ -1,9 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bearerToken } from '../auth/api-key.ts'
 import { authenticateApiKey } from '../auth/authenticate.ts'
 import type { ServerDeps } from '../context.ts'
 import { AppError } from '../errors.ts'
-import { sendAppError, sendError, sendJson } from '../http/respond.ts'
+import { sendJson } from '../http/respond.ts'
 import type { HttpRoute } from '../http/route.ts'
 import { toDatasetView } from './view.ts'
 
@@ -12,7 +11,9 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 /**
  * PUT /v1/datasets/{id}/content: streams the body into the store while hashing it, checks
  * size and sha256 against what `datasets.create` declared, and only then marks it ready.
- * A failed, refused or cut upload leaves the dataset `uploading` and no file behind.
+ * A failed, refused or cut upload leaves the dataset `uploading` and no file behind. A refusal
+ * before the body is read is answered at once and the connection closed (the request handler's
+ * rule), so an unwanted upload is never read.
  */
 export function uploadRoute(deps: ServerDeps): HttpRoute {
   // One upload per dataset at a time in this process (the local store is per process too).
@@ -23,7 +24,7 @@ export function uploadRoute(deps: ServerDeps): HttpRoute {
     async handle(req, res, params) {
       const id = params.id!
       const user = await authenticateApiKey(deps.db, deps.clock, bearerToken(req.headers.authorization))
-      if (!user) return refuse(req, res, new AppError('UNAUTHORIZED', 'a valid API key is required'))
+      if (!user) throw new AppError('UNAUTHORIZED', 'a valid API key is required')
       const dataset = await deps.db
         .selectFrom('datasets')
         .selectAll()
@@ -31,15 +32,15 @@ export function uploadRoute(deps: ServerDeps): HttpRoute {
         .where('owner_id', '=', user.id)
         .where('status', '!=', 'deleted')
         .executeTakeFirst()
-      if (!dataset) return refuse(req, res, new AppError('NOT_FOUND', 'dataset not found'))
-      if (dataset.status === 'ready') return refuse(req, res, new AppError('CONFLICT', 'the dataset content was already uploaded'))
-      if (active.has(id)) return refuse(req, res, new AppError('UPLOAD_IN_PROGRESS', 'another upload to this dataset is in progress'))
+      if (!dataset) throw new AppError('NOT_FOUND', 'dataset not found')
+      if (dataset.status === 'ready') throw new AppError('CONFLICT', 'the dataset content was already uploaded')
+      if (active.has(id)) throw new AppError('UPLOAD_IN_PROGRESS', 'another upload to this dataset is in progress')
 
       const declared = Number(dataset.size_bytes)
       const maxBytes = Math.min(declared, deps.config.maxDatasetBytes)
       const contentLength = req.headers['content-length']
       if (contentLength !== undefined && Number(contentLength) > maxBytes) {
-        return refuse(req, res, new AppError('PAYLOAD_TOO_LARGE', `the body is larger than the declared ${declared} bytes`))
+        throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than the declared ${declared} bytes`)
       }
 
       active.add(id)
@@ -65,23 +66,12 @@ export function uploadRoute(deps: ServerDeps): HttpRoute {
         if (!row) {
           // Deleted while the bytes were arriving.
           await deps.store.remove(dataset.storage_key)
-          return sendError(res, 404, 'NOT_FOUND', 'dataset not found')
+          throw new AppError('NOT_FOUND', 'dataset not found')
         }
         sendJson(res, 200, { dataset: toDatasetView(row) })
-      } catch (error) {
-        if (error instanceof AppError) return refuse(req, res, error)
-        if (req.destroyed || res.destroyed) return // the client went away; nothing to answer
-        throw error
       } finally {
         active.delete(id)
       }
     },
   }
-}
-
-/** Answers an error and closes the connection rather than reading an unwanted body. */
-function refuse(req: IncomingMessage, res: ServerResponse, error: AppError) {
-  const bodyPending = !req.readableEnded
-  sendAppError(res, error, bodyPending ? { Connection: 'close' } : {})
-  if (bodyPending) res.once('finish', () => req.destroy())
 }

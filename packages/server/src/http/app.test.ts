@@ -1,6 +1,7 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
+import { createTRPCClient, httpBatchLink, isTRPCClientError, type TRPCClientError } from '@trpc/client'
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import type { AppErrorCode } from '../errors.ts'
 import type { AppRouter } from '../router.ts'
 import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '../testing.ts'
 import { createRequestHandler } from './app.ts'
@@ -24,10 +25,17 @@ afterAll(async () => {
   await database.close()
 })
 
-function client(apiKey: string | undefined) {
+function client(apiKey: string | undefined, url = http.url) {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${http.url}/trpc`, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} })],
+    links: [httpBatchLink({ url: `${url}/trpc`, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} })],
   })
+}
+
+/** The failure of `call`, typed by the router (no cast). */
+async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const error = await call.then(() => undefined, (caught: unknown) => caught)
+  if (!isTRPCClientError<AppRouter>(error)) throw new Error(`expected a TRPCClientError, got ${String(error)}`)
+  return error
 }
 
 describe('HTTP', () => {
@@ -43,18 +51,19 @@ describe('HTTP', () => {
     expect(keys.map((key) => key.id)).toContain(user.apiKeyId)
   })
 
-  it('carries the stable app code of an error to the client', async () => {
-    const error = await client(undefined).me.query().catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(TRPCClientError)
-    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED')
-    expect((error as TRPCClientError<AppRouter>).data?.appCode).toBe('UNAUTHORIZED')
-    expect((error as TRPCClientError<AppRouter>).data).not.toHaveProperty('stack', expect.anything())
+  it('carries the stable app code of an error to the client, typed by the router', async () => {
+    const error = await failure(client(undefined).me.query())
+    expectTypeOf(error.data?.appCode).toEqualTypeOf<AppErrorCode | undefined>()
+    expect([error.data?.code, error.data?.appCode, error.data?.httpStatus]).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED', 401])
+    expect(error.data).not.toHaveProperty('stack', expect.anything())
+    const invalid = await failure(client(user.apiKey).datasets.get.query({ id: 'not-a-uuid' }))
+    expect([invalid.data?.appCode, Object.keys(invalid.data?.fieldErrors ?? {})]).toEqual(['VALIDATION_FAILED', ['id']])
   })
 
   it('answers unknown paths with a JSON error', async () => {
     const res = await fetch(`${http.url}/v1/nothing-here`)
     expect(res.status).toBe(404)
-    expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } })
+    expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } })
   })
 
   it('answers /healthz with 503 once the database is gone', async () => {
@@ -66,6 +75,9 @@ describe('HTTP', () => {
       const res = await fetch(`${server.url}/healthz`)
       expect(res.status).toBe(503)
       expect(await res.json()).toMatchObject({ status: 'unavailable', error: { code: 'UNAVAILABLE' } })
+      // An unexpected failure reaches a tRPC client as INTERNAL, without the database's message.
+      const internal = await failure(client(user.apiKey, server.url).me.query())
+      expect([internal.data?.appCode, internal.message]).toEqual(['INTERNAL', 'internal error'])
     } finally {
       await server.close()
       await deps.cleanup()

@@ -9,7 +9,8 @@ import { uploadRoute } from '../datasets/upload-route.ts'
 import { podEventsRoute } from '../pod/events-route.ts'
 import { healthRoute } from './health.ts'
 import { jwksRoute } from './jwks.ts'
-import { sendError } from './respond.ts'
+import { AppError } from '../errors.ts'
+import { failRequest } from './respond.ts'
 import { matchRoute, type HttpRoute } from './route.ts'
 import { createStaticHandler } from './static-files.ts'
 
@@ -54,15 +55,16 @@ export function createRequestHandler(deps: ServerDeps, options: RequestHandlerOp
       if (url.pathname.startsWith('/trpc/')) return trpc(req, res)
       const method = req.method ?? 'GET'
       const match = matchRoute(routes, method, url.pathname)
-      if (match === 'method-not-allowed') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`)
+      if (match && 'allow' in match) {
+        throw new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed here`, { headers: { Allow: match.allow.join(', ') } })
+      }
       if (match) return await match.route.handle(req, res, match.params, url)
       if ((method === 'GET' || method === 'HEAD') && serveStatic && !url.pathname.startsWith('/v1/')) {
         if (await serveStatic(url.pathname, res, method === 'HEAD')) return
       }
-      sendError(res, 404, 'NOT_FOUND', 'no such endpoint')
+      throw new AppError('NOT_FOUND', 'no such endpoint')
     } catch (error) {
-      deps.logger.error({ err: error, url: redactUrl(req.url ?? '') }, 'request failed')
-      sendError(res, 500, 'INTERNAL', 'internal error')
+      failRequest(deps.logger, req, res, error)
     }
   }
 }

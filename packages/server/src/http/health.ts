@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { ServerDeps } from '../context.ts'
+import { AppError } from '../errors.ts'
 import { sendJson } from './respond.ts'
 import type { HttpRoute } from './route.ts'
 
@@ -14,8 +15,8 @@ export function healthRoute(deps: Pick<ServerDeps, 'db'>): HttpRoute {
         sql`SELECT 1`.execute(deps.db).then(() => true, () => false),
         new Promise<boolean>((resolve) => setTimeout(resolve, HEALTH_TIMEOUT_MS, false).unref()),
       ])
-      if (healthy) sendJson(res, 200, { status: 'ok' })
-      else sendJson(res, 503, { status: 'unavailable', error: { code: 'UNAVAILABLE', message: 'the database does not answer' } })
+      if (!healthy) throw new AppError('UNAVAILABLE', 'the database does not answer', { details: { status: 'unavailable' } })
+      sendJson(res, 200, { status: 'ok' })
     },
   }
 }

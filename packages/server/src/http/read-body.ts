@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import type { z } from 'zod'
 import { AppError } from '../errors.ts'
 
 /** Reads a request body up to `maxBytes`; more is PAYLOAD_TOO_LARGE and reading stops. */
@@ -22,4 +23,12 @@ export async function readJson(req: IncomingMessage, maxBytes: number): Promise<
   } catch {
     throw new AppError('BAD_REQUEST', 'the body is not valid JSON')
   }
+}
+
+/** A JSON body checked against `schema`; the first issue becomes BAD_REQUEST naming its field. */
+export async function readJsonAs<S extends z.ZodType>(req: IncomingMessage, maxBytes: number, schema: S): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readJson(req, maxBytes))
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  throw new AppError('BAD_REQUEST', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid body'}`)
 }

@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+/**
+ * A plain-HTTP route. `handle` answers, or throws an AppError (or a TokenError) for the request
+ * handler to answer: routes never write errors themselves.
+ */
 export interface HttpRoute {
   methods: readonly string[]
   /** An exact path, or a pattern whose named groups become params. */
@@ -7,15 +11,21 @@ export interface HttpRoute {
   handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void
 }
 
-export function matchRoute(routes: readonly HttpRoute[], method: string, pathname: string) {
-  let pathMatched = false
+export type RouteMatch =
+  | { route: HttpRoute; params: Record<string, string> }
+  /** The path exists, not for this method: these are the methods it takes. */
+  | { allow: readonly string[] }
+  | undefined
+
+export function matchRoute(routes: readonly HttpRoute[], method: string, pathname: string): RouteMatch {
+  const allow = new Set<string>()
   for (const route of routes) {
     const params = matchPath(route.path, pathname)
     if (!params) continue
-    pathMatched = true
     if (route.methods.includes(method)) return { route, params }
+    for (const allowed of route.methods) allow.add(allowed)
   }
-  return pathMatched ? 'method-not-allowed' : undefined
+  return allow.size ? { allow: [...allow] } : undefined
 }
 
 function matchPath(path: string | RegExp, pathname: string): Record<string, string> | undefined {

@@ -39,12 +39,13 @@ describe('Range over HTTP', () => {
   })
 
   it.each(['bytes=10000-', 'bytes=20000-30000', 'bytes=-0', 'bytes=99999999999999999999-'])(
-    '%s → 416 with Content-Range bytes */size',
+    '%s → 416 RANGE_NOT_SATISFIABLE with Content-Range bytes */size',
     async (range) => {
       const { res, body } = await get({ range })
       expect(res.status).toBe(416)
       expect(res.headers.get('content-range')).toBe(`bytes */${SIZE}`)
-      expect(body.length).toBe(0)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(JSON.parse(body.toString())).toEqual({ error: { code: 'RANGE_NOT_SATISFIABLE', message: expect.any(String) } })
     },
   )
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { AppError } from '../errors.ts'
 import type { OpenedFile } from '../storage/opened-file.ts'
 import { contentDisposition, parseRange } from './range.ts'
 
@@ -20,7 +21,8 @@ const READ_CHUNK = 1024 * 1024
 /**
  * Answers GET/HEAD for a stored file with validators, Range and a representation digest.
  * The handle was opened and fstat'ed before this; bytes come from that same handle, so a
- * file replaced on disk meanwhile cannot mix into the response. Closes the handle.
+ * file replaced on disk meanwhile cannot mix into the response. Closes the handle. A range past
+ * the end is thrown as RANGE_NOT_SATISFIABLE (416, with a Content-Range naming the size).
  */
 export async function serveFile(req: IncomingMessage, res: ServerResponse, served: ServedFile): Promise<ServeOutcome> {
   const { file, sha256 } = served
@@ -48,8 +50,9 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, serve
     const honourRange = ifRange === undefined || ifRange === etag
     const range = honourRange ? parseRange(rangeHeader ?? undefined, file.size) : ({ kind: 'full' } as const)
     if (range.kind === 'unsatisfiable') {
-      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${file.size}`, 'Content-Length': 0 }).end()
-      return { status: 416, bytesSent: 0, range: rangeHeader }
+      throw new AppError('RANGE_NOT_SATISFIABLE', `the range is past the end of the file (${file.size} bytes)`, {
+        headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${file.size}` },
+      })
     }
     const [start, end, status] =
       range.kind === 'partial' ? [range.start, range.end, 206] : [0, file.size - 1, 200]

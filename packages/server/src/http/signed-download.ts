@@ -1,9 +1,8 @@
 import type { TokenClaims, TokenKind } from '@podlaunch/contract'
-import { assertNotRevoked, isTokenError, mintToken, tokenErrorStatus, verifyToken } from '@podlaunch/tokens'
+import { assertNotRevoked, mintToken, verifyToken } from '@podlaunch/tokens'
 import type { ServerDeps } from '../context.ts'
-import { AppError } from '../errors.ts'
+import { AppError, toAppError } from '../errors.ts'
 import type { OpenedFile } from '../storage/opened-file.ts'
-import { sendError } from './respond.ts'
 import type { HttpRoute } from './route.ts'
 import { serveFile } from './serve-file.ts'
 import { tokenFromRequest } from './token-param.ts'
@@ -54,9 +53,9 @@ export interface SignedDownloadOptions<K extends TokenKind> {
 
 /**
  * GET|HEAD of a file named by a signed token, never by the request path. Check order: token
- * present (400), valid (401), audience (403), revoked (403, on every request, each Range
- * request too), file available (404). One download_log row per request whose token's
- * signature verified, with the bytes actually handed to the socket.
+ * present and valid (401), audience (403), revoked (403, on every request, each Range request
+ * too), file available (404). One download_log row per request whose token's signature
+ * verified, with the bytes actually handed to the socket and the status answered.
  */
 export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, options: SignedDownloadOptions<K>): HttpRoute {
   const log = async (jti: string, claims: TokenClaims<K>, range: string | null, bytesSent: number, status: number) => {
@@ -76,22 +75,18 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
     path: options.path,
     async handle(req, res, _params, url) {
       const range = req.headers.range ?? null
-      let verified
+      const verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
       try {
-        verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
         await assertNotRevoked(deps.revocations, verified.jti)
+        const target = await options.resolve(verified.claims)
+        if (!target) throw new AppError('NOT_FOUND', options.notFoundMessage)
+        const outcome = await serveFile(req, res, target)
+        await log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status)
       } catch (error) {
-        if (!isTokenError(error)) throw error
-        if (verified) await log(verified.jti, verified.claims, range, 0, 403)
-        return sendError(res, tokenErrorStatus(error.code), error.code, error.message)
+        // Refusals of a genuine token are logged too; the request handler answers them.
+        await log(verified.jti, verified.claims, range, 0, toAppError(error)?.status ?? 500)
+        throw error
       }
-      const target = await options.resolve(verified.claims)
-      if (!target) {
-        await log(verified.jti, verified.claims, range, 0, 404)
-        return sendError(res, 404, 'NOT_FOUND', options.notFoundMessage)
-      }
-      const outcome = await serveFile(req, res, target)
-      await log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status)
     },
   }
 }

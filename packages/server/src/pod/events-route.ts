@@ -1,14 +1,12 @@
 import { isTerminal, POD_BATCH_LIMITS, PodBatchSchema } from '@podlaunch/contract'
-import { assertNotRevoked, isTokenError, tokenErrorStatus, verifyToken } from '@podlaunch/tokens'
 import type { ServerDeps } from '../context.ts'
 import { POD_EVENTS_PATH } from '../deployments/pod-env.ts'
-import { AppError } from '../errors.ts'
-import { readJson } from '../http/read-body.ts'
-import { sendAppError, sendError, sendJson } from '../http/respond.ts'
+import { readJsonAs } from '../http/read-body.ts'
+import { sendJson } from '../http/respond.ts'
 import type { HttpRoute } from '../http/route.ts'
-import { tokenFromRequest } from '../http/token-param.ts'
 import { onTerminal, terminateDeploymentPod } from '../lifecycle/teardown.ts'
 import { ingestBatch } from './ingest.ts'
+import { podDeploymentOf, wrongDeployment } from './pod-auth.ts'
 
 /**
  * POST /v1/pod/events: a pod's status, logs, metrics and heartbeats, authenticated by its
@@ -19,33 +17,12 @@ export function podEventsRoute(deps: ServerDeps): HttpRoute {
     methods: ['POST'],
     path: POD_EVENTS_PATH,
     async handle(req, res, _params, url) {
-      let deploymentId: string
-      try {
-        const token = await verifyToken(deps.keyring, 'pod', tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
-        await assertNotRevoked(deps.revocations, token.jti)
-        deploymentId = token.claims.deployment_id
-      } catch (error) {
-        if (!isTokenError(error)) throw error
-        // A pod without a token is unauthenticated (401), not a malformed request.
-        const status = error.code === 'TOKEN_MISSING' ? 401 : tokenErrorStatus(error.code)
-        return sendError(res, status, error.code, error.message, { Connection: 'close' })
-      }
-      try {
-        const parsed = PodBatchSchema.safeParse(await readJson(req, POD_BATCH_LIMITS.bytes))
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]
-          throw new AppError('BAD_REQUEST', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid batch'}`)
-        }
-        if (parsed.data.deploymentId && parsed.data.deploymentId !== deploymentId) {
-          return sendError(res, 403, 'TOKEN_WRONG_DEPLOYMENT', 'this token belongs to another deployment')
-        }
-        const result = await ingestBatch(deps, deploymentId, parsed.data)
-        sendJson(res, 200, { ok: true, duplicate: result.duplicate })
-        if (!result.duplicate) afterIngest(deps, result.deployment, result.terminalNow, result.terminateRequested)
-      } catch (error) {
-        if (error instanceof AppError) return sendAppError(res, error, req.readableEnded ? {} : { Connection: 'close' })
-        throw error
-      }
+      const deploymentId = await podDeploymentOf(deps, req, url)
+      const batch = await readJsonAs(req, POD_BATCH_LIMITS.bytes, PodBatchSchema)
+      if (batch.deploymentId && batch.deploymentId !== deploymentId) throw wrongDeployment()
+      const result = await ingestBatch(deps, deploymentId, batch)
+      sendJson(res, 200, { ok: true, duplicate: result.duplicate })
+      if (!result.duplicate) afterIngest(deps, result.deployment, result.terminalNow, result.terminateRequested)
     },
   }
 }
