@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { startRunpodSim } from '@podlaunch/runpod-sim'
 import { createTestDatabase } from '@podlaunch/db/testing'
+import { createRunpodProvider } from '@podlaunch/providers'
 import {
   appRouter,
   createCallerFactory,
   createInnerContext,
   createRequestHandler,
-  createRunpodProvider,
   startReconciler,
   type Reconciler,
   type ServerDeps,

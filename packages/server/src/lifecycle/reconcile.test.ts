@@ -3,7 +3,7 @@
 // are in deployments/runpod.e2e.test.ts.
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { podName, type Provider, type ProviderPod } from '../providers/types.ts'
+import { podName, type Provider, type ProviderPod } from '@podlaunch/providers'
 import { startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { reconcileOnce } from './reconcile.ts'
 import { seedDeployment } from './test-support.ts'

@@ -3,7 +3,7 @@ import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { transition } from '../deployments/transition.ts'
 import { appendEvent } from '../events/append.ts'
-import { deploymentIdFromPodName, podName, POD_NAME_PREFIX, type ProviderPod } from '../providers/types.ts'
+import { deploymentIdFromPodName, podName, POD_NAME_PREFIX, type ProviderPod } from '@podlaunch/providers'
 import { onTerminal, terminateDeploymentPod } from './teardown.ts'
 
 export type ReconcileDeps = Pick<ServerDeps, 'db' | 'clock' | 'logger' | 'providers' | 'revocations' | 'config'>

@@ -1,3 +1,5 @@
+import type { FailureReason, ProviderName } from '@podlaunch/contract'
+
 /** The pod name carries the deployment id, so reconciliation can find our pods by name alone. */
 export const POD_NAME_PREFIX = 'podlaunch-'
 
@@ -37,7 +39,7 @@ export interface ProviderPod {
 }
 
 export interface Provider {
-  readonly name: 'local' | 'runpod'
+  readonly name: ProviderName
   createPod(request: CreatePodRequest, options?: { signal?: AbortSignal }): Promise<ProviderPod>
   /** undefined: the pod is gone. */
   getPod(podId: string): Promise<ProviderPod | undefined>
@@ -87,7 +89,7 @@ export class ProviderError extends Error {
   }
 
   /** The deployment's machine-readable failure reason for this error. */
-  get reason(): 'no_capacity' | 'provider_error' {
+  get reason(): Extract<FailureReason, 'no_capacity' | 'provider_error'> {
     return this.code === 'no_capacity' ? 'no_capacity' : 'provider_error'
   }
 }
