@@ -76,6 +76,20 @@ describe('reconcileOnce', () => {
     expect(provider.terminated).not.toContain(pod.podId)
   })
 
+  it('adopts the pod of a row that finished before its pod was recorded, then tears it down through it', async () => {
+    const dep = await seedDeployment(server.deps, alice.id, { status: 'succeeded', keepAliveSeconds: 120 })
+    const pod = provider.add(podName(dep.id))
+    offsetMs += 61_000
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'adopted' }])
+    const adopted = await row(dep.id)
+    expect([adopted.status, adopted.provider_pod_id, adopted.pod_terminated_at]).toEqual(['succeeded', pod.podId, null])
+    expect(provider.terminated).not.toContain(pod.podId) // its keep-alive window still runs
+    offsetMs += 60_000
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'keep_alive_expired' }])
+    expect(provider.terminated).toContain(pod.podId)
+    expect((await row(dep.id)).pod_terminated_at).not.toBeNull()
+  })
+
   it('fails a row left without a pod when no pod carries its name', async () => {
     const dep = await seedDeployment(server.deps, alice.id, { status: 'pending' })
     offsetMs += 61_000
