@@ -5,13 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase } from '@podlaunch/db/testing'
-import { appRouter, createCallerFactory, createInnerContext, createLocalProvider } from '@podlaunch/server'
+import { createLocalProvider, minimalHostEnv } from '@podlaunch/providers'
+import { appRouter, createCallerFactory, createInnerContext } from '@podlaunch/server'
 import { createReadyDataset, startTestServer } from '@podlaunch/server/testing'
 
 export async function measurePodSeconds(): Promise<{ seconds: number; artifactBytes: number }> {
   const database = await createTestDatabase()
   const podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-pods-'))
-  const local = createLocalProvider({ rootDir: podsDir, graceMs: 1000 })
+  const local = createLocalProvider({ rootDir: podsDir, graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
   const server = await startTestServer(database.db, { providers: { local }, config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } } })
   try {
     const user = await server.user('bench')

@@ -7,7 +7,7 @@
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const { createTestDatabase } = await import('@podlaunch/db/testing')
-const { createRunpodProvider } = await import('@podlaunch/server')
+const { createRunpodProvider } = await import('@podlaunch/providers')
 const { startTestServer, createReadyDataset } = await import('@podlaunch/server/testing')
 const { startRunpodSim } = await import('@podlaunch/runpod-sim')
 const { spawn } = await import('node:child_process')

@@ -11,12 +11,12 @@ import { join } from 'node:path'
 import { isTerminal } from '@podlaunch/contract'
 import { startRunpodSim } from '@podlaunch/runpod-sim'
 import { createTestDatabase } from '@podlaunch/db/testing'
+import { createRunpodProvider } from '@podlaunch/providers'
 import {
   appRouter,
   createCallerFactory,
   createInnerContext,
   createRequestHandler,
-  createRunpodProvider,
   startReconciler,
   type Reconciler,
   type ServerDeps,

@@ -31,6 +31,11 @@ describe('parseEnv', () => {
     expect((error as Error).message).not.toContain('secret-value')
   })
 
+  it('gives local pods PATH, HOME and LANG of the environment and none of its secrets', () => {
+    const env = parseEnv({ PATH: '/usr/bin', HOME: '/home/op', PODLAUNCH_RUNPOD_API_KEY: 'rpa_secret', PODLAUNCH_SIGNING_KEY: 'pem' })
+    expect(env.hostEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/op' })
+  })
+
   it('keeps an explicit public URL without its trailing slash', () => {
     expect(publicUrlOf(parseEnv({ PODLAUNCH_PUBLIC_URL: 'https://pods.example.com/' }), 3000)).toBe('https://pods.example.com')
   })

@@ -1,9 +1,13 @@
-// The one place that reads process.env for the server app.
+// The one place that reads process.env for the server app. Settings the server library owns
+// stay undefined when unset, so its defaultConfig (and the providers' own defaults) decide them.
 import { isAbsolute, resolve } from 'node:path'
 import { PROVIDERS } from '@podlaunch/contract'
+import { minimalHostEnv } from '@podlaunch/providers'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const seconds = () => z.coerce.number().int('must be an integer').min(1, 'must be at least 1').optional()
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be at most 65535').default(3000),
@@ -35,19 +39,24 @@ const EnvSchema = z.object({
   PODLAUNCH_SIGNING_KEY: z.string().optional().transform((value) => value || undefined),
   PODLAUNCH_VERIFICATION_KEYS: z.string().optional().transform((value) => value || undefined),
   PODLAUNCH_RUNPOD_API_KEY: z.string().optional().transform((value) => value || undefined),
-  PODLAUNCH_RUNPOD_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.runpod.io/v2'),
-  PODLAUNCH_DEFAULT_PROVIDER: z.enum(PROVIDERS).default('local'),
-  PODLAUNCH_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
-  PODLAUNCH_HEARTBEAT_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(30),
-  PODLAUNCH_SHIP_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(10),
+  PODLAUNCH_RUNPOD_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  PODLAUNCH_DEFAULT_PROVIDER: z.enum(PROVIDERS).optional(),
+  PODLAUNCH_RECONCILE_INTERVAL_SECONDS: seconds(),
+  PODLAUNCH_HEARTBEAT_SECONDS: seconds(),
+  PODLAUNCH_SHIP_INTERVAL_SECONDS: seconds(),
   // How long a deployment may wait for its pod to be recorded before the reconciler searches by name.
-  PODLAUNCH_PENDING_GRACE_SECONDS: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').default(60),
-  // Test hook for crash-recovery tests: kills the process at this point of a create.
-  PODLAUNCH_TEST_CRASH_POINT: z.enum(['after_pod_created']).optional(),
-  PODLAUNCH_MAX_DATASET_BYTES: z.coerce.number().int('must be an integer').positive('must be positive').default(100 * 1024 ** 3),
+  PODLAUNCH_PENDING_GRACE_SECONDS: seconds(),
+  PODLAUNCH_MAX_DATASET_BYTES: z.coerce.number().int('must be an integer').positive('must be positive').optional(),
 })
 
-export type Env = z.infer<typeof EnvSchema> & { dataDir: string }
+/** Every variable the server reads (the README's configuration table lists the same). */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape)
+
+export type Env = z.infer<typeof EnvSchema> & {
+  dataDir: string
+  /** What local pods take from this environment (never the server's secrets). */
+  hostEnv: Record<string, string>
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -66,7 +75,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.
     throw new ConfigError('invalid configuration: PODLAUNCH_RUNPOD_API_KEY is required when PODLAUNCH_DEFAULT_PROVIDER is runpod')
   }
   const dataDir = isAbsolute(env.PODLAUNCH_DATA_DIR) ? env.PODLAUNCH_DATA_DIR : resolve(cwd, env.PODLAUNCH_DATA_DIR)
-  return { ...env, dataDir, PODLAUNCH_PUBLIC_URL: env.PODLAUNCH_PUBLIC_URL?.replace(/\/+$/, '') }
+  return { ...env, dataDir, hostEnv: minimalHostEnv(source), PODLAUNCH_PUBLIC_URL: env.PODLAUNCH_PUBLIC_URL?.replace(/\/+$/, '') }
 }
 
 /** The URL pods use: the configured one, else this server's own address and actual port. */

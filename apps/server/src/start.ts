@@ -3,25 +3,25 @@ import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDatabase, embeddedDatabaseDir, migrate } from '@podlaunch/db'
+import { createLocalProvider, createRunpodProvider } from '@podlaunch/providers'
 import {
   AppError,
   createEventBus,
   createLocalDatasetStore,
-  createLocalProvider,
   createLogger,
   createRequestHandler,
-  createRunpodProvider,
-  defaultConfig,
   ensureAdmin,
   startReconciler,
   sendError,
   systemClock,
   type Logger,
   type ServerDeps,
+  type ServerHooks,
 } from '@podlaunch/server'
 import { createRevocationStore, loadKeyring } from '@podlaunch/tokens'
 import { adminAppDir } from './admin-dir.ts'
-import { publicUrlOf, type Env } from './env.ts'
+import type { Env } from './env.ts'
+import { serverConfigOf } from './server-config.ts'
 
 export interface RunningServer {
   url: string
@@ -31,8 +31,15 @@ export interface RunningServer {
 
 const DRAIN_TIMEOUT_MS = 10_000
 
+export interface StartOptions {
+  logger?: Logger
+  /** Test wiring only (crash-recovery tests); `pnpm start` sets none. */
+  hooks?: ServerHooks
+}
+
 /** Opens the database, migrates, makes sure an admin exists, listens. Apps only wire packages. */
-export async function startServer(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningServer> {
+export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL })
   await mkdir(env.dataDir, { recursive: true, mode: 0o700 })
   const keyring = await loadKeyring({
     dataDir: env.dataDir,
@@ -63,19 +70,8 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
   const { port } = server.address() as AddressInfo
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`
 
-  const config = defaultConfig({
-    dataDir: env.dataDir,
-    publicUrl: publicUrlOf(env, port),
-    maxDatasetBytes: env.PODLAUNCH_MAX_DATASET_BYTES,
-    crashPoint: env.PODLAUNCH_TEST_CRASH_POINT,
-    deployments: {
-      defaultProvider: env.PODLAUNCH_DEFAULT_PROVIDER,
-      heartbeatSeconds: env.PODLAUNCH_HEARTBEAT_SECONDS,
-      shipIntervalSeconds: env.PODLAUNCH_SHIP_INTERVAL_SECONDS,
-      pendingGraceSeconds: env.PODLAUNCH_PENDING_GRACE_SECONDS,
-    },
-  })
-  const local = createLocalProvider({ rootDir: config.podsDir })
+  const config = serverConfigOf(env, port)
+  const local = createLocalProvider({ rootDir: config.podsDir, hostEnv: env.hostEnv })
   const providers: ServerDeps['providers'] = { local }
   if (env.PODLAUNCH_RUNPOD_API_KEY) {
     providers.runpod = createRunpodProvider({ apiKey: env.PODLAUNCH_RUNPOD_API_KEY, baseUrl: env.PODLAUNCH_RUNPOD_URL })
@@ -90,8 +86,9 @@ export async function startServer(env: Env, logger: Logger = createLogger({ leve
     store: createLocalDatasetStore(config.storeDir),
     providers,
     events: await createEventBus(db, logger),
+    hooks: options.hooks,
   }
-  const reconciler = startReconciler(deps, { intervalMs: env.PODLAUNCH_RECONCILE_INTERVAL_SECONDS * 1000 })
+  const reconciler = startReconciler(deps)
   handler = createRequestHandler(deps, { adminDir: adminAppDir() })
   logger.info({ url, publicUrl: config.publicUrl, providers: Object.keys(providers) }, 'podlaunch listening')
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
-import { createLocalProvider, type LocalProvider } from '@podlaunch/server'
+import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
 import { startTestServer, type TestServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, PodlaunchError, WaitForDeploymentError, WaitTimeoutError, type DeploymentEvent, type PodlaunchClient } from './index.js'
@@ -25,7 +25,7 @@ let dir: string
 beforeAll(async () => {
   database = await createTestDatabase()
   dir = await mkdtemp(join(tmpdir(), 'podlaunch-sdk-'))
-  local = createLocalProvider({ rootDir: join(dir, 'pods'), graceMs: 1000 })
+  local = createLocalProvider({ rootDir: join(dir, 'pods'), graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
   server = await startTestServer(database.db, { providers: { local }, config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } } })
   client = createClient({ url: server.url, apiKey: (await server.user('sdk')).apiKey })
 }, 60_000)

@@ -1,4 +1,4 @@
-export { startRunpodSim } from "./sim.ts";
+export { CONTAINER_PATH, startRunpodSim } from "./sim.ts";
 export { validateCreatePodBody } from "./create-rules.ts";
 export type { CreatePodBody, CreatePodCheck } from "./create-rules.ts";
 export {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { componentChecker } from "./openapi-schema.ts";
 import { CAPACITY_WORDINGS } from "./problem.ts";
-import { startRunpodSim } from "./sim.ts";
+import { CONTAINER_PATH, startRunpodSim } from "./sim.ts";
 import { FAST, call, exampleBody, isAlive, runningPod, waitFor } from "./testing.ts";
 import type { RunpodSim } from "./types.ts";
 
@@ -62,6 +62,28 @@ describe("runpod-sim REST v2 API", () => {
     const id = await runningPod(sim, { args: 'mkdir -p "$PODLAUNCH_WORKDIR" && echo ok > "$PODLAUNCH_WORKDIR/x"; exec sleep 30' });
     const file = join(sim.pod(id)?.dir ?? "", "volume", "x");
     await waitFor(() => existsSync(file));
+  });
+
+  it("starts pods from a container's PATH, never from this process's environment", async () => {
+    process.env["RUNPOD_SIM_TEST_LEAK"] = "leaked";
+    try {
+      const id = await runningPod(sim, { args: "env > env.tmp && mv env.tmp env.txt; exec sleep 30" });
+      const file = join(sim.pod(id)?.dir ?? "", "env.txt");
+      const env = await waitFor(() => (existsSync(file) ? readFileSync(file, "utf8") : undefined));
+      expect(env).toContain(`PATH=${CONTAINER_PATH}\n`);
+      expect(env).not.toContain("RUNPOD_SIM_TEST_LEAK");
+      expect(env).not.toMatch(/^HOME=/m);
+    } finally {
+      delete process.env["RUNPOD_SIM_TEST_LEAK"];
+    }
+  });
+
+  it("starts pods from the given hostEnv", async () => {
+    await sim.close();
+    sim = await startRunpodSim({ ...FAST, hostEnv: { PATH: CONTAINER_PATH, HOME: "/home/pod" } });
+    const id = await runningPod(sim, { args: 'echo "$HOME" > home.tmp && mv home.tmp home.txt; exec sleep 30' });
+    const file = join(sim.pod(id)?.dir ?? "", "home.txt");
+    expect(await waitFor(() => (existsSync(file) ? readFileSync(file, "utf8") : undefined))).toBe("/home/pod\n");
   });
 
   it("answers 422 with paths for unknown fields and an unknown cloud", async () => {

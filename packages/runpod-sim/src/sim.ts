@@ -15,6 +15,9 @@ import type { Clock, RunpodSim, RunpodSimOptions } from "./types.ts";
 
 const systemClock: Clock = { now: () => Date.now() };
 
+/** Docker's default PATH, which RunPod's images inherit: where a pod finds bash, curl, python3. */
+export const CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** Starts a RunPod REST v2 simulator on `host:port` (default 127.0.0.1, any free port). */
 export async function startRunpodSim(options: RunpodSimOptions = {}): Promise<RunpodSim> {
   const clock = options.clock ?? systemClock;
@@ -22,11 +25,6 @@ export async function startRunpodSim(options: RunpodSimOptions = {}): Promise<Ru
   const ownsWorkRoot = options.workRoot === undefined;
   const workRoot = options.workRoot ?? mkdtempSync(join(tmpdir(), "runpod-sim-"));
   mkdirSync(workRoot, { recursive: true });
-  const hostEnv: Record<string, string> = {};
-  for (const name of ["PATH", "HOME"] as const) {
-    const value = process.env[name];
-    if (value !== undefined) hostEnv[name] = value;
-  }
   const manager = new PodManager({
     clock,
     workRoot,
@@ -38,7 +36,7 @@ export async function startRunpodSim(options: RunpodSimOptions = {}): Promise<Ru
       gpuPrices: { ...DEFAULT_GPU_PRICES, ...options.gpuPrices },
       defaultGpuPrice: options.defaultGpuPrice ?? DEFAULT_GPU_PRICE,
     },
-    hostEnv,
+    hostEnv: options.hostEnv ?? { PATH: CONTAINER_PATH },
     podEnv: options.podEnv,
   });
   const faults = createFaultPlan(options.faults);

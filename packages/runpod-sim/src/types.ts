@@ -96,6 +96,12 @@ export interface RunpodSimOptions {
   /** Accepted data center ids (unknown ids fail the create with 400); null accepts any. */
   dataCenters?: string[] | null;
   faults?: Partial<FaultPlan>;
+  /**
+   * What a pod's process starts from, as a container image's ENV would set it; default
+   * `{ PATH: CONTAINER_PATH }`. Never read from this process: a pod sees none of the host's
+   * variables unless they are passed here (the standalone CLI passes its PATH and HOME).
+   */
+  hostEnv?: Record<string, string>;
   /** Extra environment for a pod's process, e.g. `{ PODLAUNCH_WORKDIR: … }`; wins over all. */
   podEnv?: (pod: SimPodInfo) => Record<string, string>;
 }

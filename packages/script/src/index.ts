@@ -1,6 +1,7 @@
 export { buildBootstrapScript, SCRIPT_VERSION } from './build-script.ts';
 export {
   ArtifactsSchema,
+  BOOTSTRAP_DEFAULTS,
   BootstrapSpecSchema,
   DEFAULT_ARTIFACT_PATHS,
   DatasetFilenameSchema,

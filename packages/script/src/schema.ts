@@ -3,6 +3,13 @@ import { z } from 'zod';
 
 export const DEFAULT_IMAGE = 'runpod/pytorch:2.4.0-py3.11-cuda12.4.1-devel-ubuntu22.04';
 
+/** What a bootstrap spec leaves out; the server's deployment settings default to the same. */
+export const BOOTSTRAP_DEFAULTS = {
+  keepAliveSeconds: 3600,
+  heartbeatSeconds: 30,
+  shipIntervalSeconds: 10,
+} as const;
+
 export const LIMITS = {
   trainCommandBytes: 64 * 1024,
   files: 64,
@@ -169,9 +176,9 @@ export const BootstrapSpecSchema = z.object({
   env: EnvSchema.default({}),
   workdir: WorkdirSchema.default('/workspace'),
   datasetFilename: DatasetFilenameSchema.default('dataset'),
-  keepAliveSeconds: seconds('keepAliveSeconds', 0, LIMITS.keepAliveSeconds).default(3600),
-  heartbeatSeconds: seconds('heartbeatSeconds', 1, LIMITS.intervalSeconds).default(30),
-  shipIntervalSeconds: seconds('shipIntervalSeconds', 1, LIMITS.intervalSeconds).default(10),
+  keepAliveSeconds: seconds('keepAliveSeconds', 0, LIMITS.keepAliveSeconds).default(BOOTSTRAP_DEFAULTS.keepAliveSeconds),
+  heartbeatSeconds: seconds('heartbeatSeconds', 1, LIMITS.intervalSeconds).default(BOOTSTRAP_DEFAULTS.heartbeatSeconds),
+  shipIntervalSeconds: seconds('shipIntervalSeconds', 1, LIMITS.intervalSeconds).default(BOOTSTRAP_DEFAULTS.shipIntervalSeconds),
   maxRuntimeSeconds: seconds('maxRuntimeSeconds', 1, LIMITS.maxRuntimeSeconds).optional(),
   onFinish: OnFinishSchema.default('wait'),
   /** Absent: no artifact phase (the keep-alive window is how the model gets off the pod). */

@@ -1,7 +1,10 @@
 import { join } from 'node:path'
-import { DEFAULT_IMAGE, type ScriptDefaults } from '@podlaunch/script'
+import { BOOTSTRAP_DEFAULTS, DEFAULT_IMAGE, type ScriptDefaults } from '@podlaunch/script'
 
-/** Server library configuration; apps/server builds it from the environment. */
+/**
+ * Server library configuration; apps/server builds it from the environment. The defaults below
+ * are the only ones: an app passes what its operator set and leaves the rest undefined.
+ */
 export interface ServerConfig {
   /** Base URL pods and clients use to reach this server, without a trailing slash. */
   publicUrl: string
@@ -45,18 +48,21 @@ export interface ServerConfig {
   artifactTeardownGraceMs: number
   /** Where the local provider runs its pods. */
   podsDir: string
-  /** Test hook: kill the process at this point of deployment creation (crash-recovery tests). */
-  crashPoint?: 'after_pod_created' | undefined
+  /** How often the reconciler looks for silent, overdue, over-budget and orphaned pods. */
+  reconcileIntervalSeconds: number
 }
 
 export const DEFAULT_MAX_DATASET_BYTES = 100 * 1024 ** 3
 export const DEFAULT_MAX_ARTIFACT_BYTES = 50 * 1024 ** 3
 
-type Required = Pick<ServerConfig, "dataDir">
+/** What `defaultConfig` takes: `dataDir`, and any other setting; undefined ones get the default. */
+export type ConfigOverrides = { [K in Exclude<keyof ServerConfig, 'deployments'>]?: ServerConfig[K] | undefined } & {
+  dataDir: string
+  deployments?: { [K in keyof ServerConfig['deployments']]?: ServerConfig['deployments'][K] | undefined } | undefined
+}
 
-export function defaultConfig(
-  overrides: Partial<Omit<ServerConfig, 'deployments'>> & Required & { deployments?: Partial<ServerConfig['deployments']> },
-): ServerConfig {
+export function defaultConfig(overrides: ConfigOverrides): ServerConfig {
+  const { deployments, ...rest } = overrides
   const publicUrl = (overrides.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')
   return {
     issuer: 'podlaunch',
@@ -69,22 +75,26 @@ export function defaultConfig(
     artifactsDir: join(overrides.dataDir, 'artifacts'),
     maxArtifactBytes: DEFAULT_MAX_ARTIFACT_BYTES,
     artifactTeardownGraceMs: 3000,
-    ...overrides,
-    deployments: { ...DEFAULT_DEPLOYMENT_SETTINGS, ...overrides.deployments },
+    reconcileIntervalSeconds: 30,
+    ...definedOnly(rest),
+    deployments: { ...DEFAULT_DEPLOYMENT_SETTINGS, ...definedOnly(deployments ?? {}) },
     publicUrl,
   }
 }
 
 export const DEFAULT_DEPLOYMENT_SETTINGS: ServerConfig['deployments'] = {
+  ...BOOTSTRAP_DEFAULTS,
   defaultProvider: 'local',
   defaultImage: DEFAULT_IMAGE,
-  keepAliveSeconds: 3600,
   maxRuntimeSeconds: 6 * 3600,
   // Pod tokens live at most 24 h; runtime plus provisioning must fit inside.
   maxRuntimeCapSeconds: 22 * 3600,
-  heartbeatSeconds: 30,
-  shipIntervalSeconds: 10,
   provisioningTimeoutSeconds: 20 * 60,
   podDownloadTtlSeconds: 6 * 3600,
   pendingGraceSeconds: 60,
+}
+
+/** Drops undefined values, so an unset setting keeps its default instead of erasing it. */
+function definedOnly<T extends object>(values: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> }
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Kysely } from 'kysely'
+import type { ProviderName } from '@podlaunch/contract'
 import type { Database } from '@podlaunch/db'
+import type { Provider } from '@podlaunch/providers'
 import type { Keyring, RevocationStore } from '@podlaunch/tokens'
 import { bearerToken } from './auth/api-key.ts'
 import { authenticateApiKey, type AuthenticatedUser } from './auth/authenticate.ts'
@@ -8,7 +10,7 @@ import type { Clock } from './clock.ts'
 import type { ServerConfig } from './config.ts'
 import type { DatasetStore } from './datasets/store.ts'
 import type { EventBus } from './events/bus.ts'
-import type { Provider } from './providers/types.ts'
+import type { ServerHooks } from './hooks.ts'
 import type { Logger } from './logger.ts'
 
 /**
@@ -24,8 +26,10 @@ export interface ServerDeps {
   revocations: RevocationStore
   store: DatasetStore
   /** The providers this server can create pods with; a missing one is not configured. */
-  providers: Partial<Record<Provider['name'], Provider>>
+  providers: Partial<Record<ProviderName, Provider>>
   events: EventBus
+  /** Test wiring only (see ServerHooks). */
+  hooks?: ServerHooks
 }
 
 /** The inner context: dependencies plus the caller. Tests build it directly. */

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '@podlaunch/db'
 import { generateApiKey } from './auth/api-key.ts'
 import { systemClock, type Clock } from './clock.ts'
-import { defaultConfig, type ServerConfig } from './config.ts'
+import { defaultConfig, type ConfigOverrides } from './config.ts'
 import { insertReadyDataset } from './datasets/handlers.ts'
 import { createLocalDatasetStore } from './datasets/store.ts'
 import { createEventBus } from './events/bus.ts'
@@ -39,7 +39,7 @@ export async function createTestUser(db: Kysely<Database>, name = 'user', isAdmi
 export async function createTestDeps(
   db: Kysely<Database>,
   clock: Clock = systemClock,
-  configOverrides: Partial<Omit<ServerConfig, 'deployments'>> & { deployments?: Partial<ServerConfig['deployments']> } = {},
+  configOverrides: Omit<ConfigOverrides, 'dataDir'> = {},
   providers: ServerDeps['providers'] = {},
 ): Promise<ServerDeps & { cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'podlaunch-server-'))
@@ -101,7 +101,7 @@ export async function startTestServer(
   options: {
     clock?: Clock
     providers?: ServerDeps['providers']
-    config?: Partial<Omit<ServerConfig, 'deployments'>> & { deployments?: Partial<ServerConfig['deployments']> }
+    config?: Omit<ConfigOverrides, 'dataDir'>
   } = {},
 ): Promise<TestServer> {
   let handler: RequestListener = (_req, res) => res.writeHead(503).end()

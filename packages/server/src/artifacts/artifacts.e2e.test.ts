@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateApiKey } from '../auth/authenticate.ts'
 import { createInnerContext } from '../context.ts'
 import { waitForPodTerminated, waitForStatus } from '../deployments/test-support.ts'
-import { createLocalProvider, type LocalProvider } from '../providers/local.ts'
-import { createRunpodProvider } from '../providers/runpod.ts'
+import { createLocalProvider, createRunpodProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
 import { appRouter } from '../router.ts'
 import { createReadyDataset, startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { createCallerFactory } from '../trpc.ts'
@@ -40,7 +39,7 @@ beforeAll(async () => {
   database = await createTestDatabase()
   const podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-artifact-pods-'))
   dirs.push(podsDir)
-  local = createLocalProvider({ rootDir: podsDir, graceMs: 1000 })
+  local = createLocalProvider({ rootDir: podsDir, graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
   sim = await startRunpodSim({
     provisioningMs: 10,
     startingMs: 10,

@@ -5,7 +5,7 @@ import { request } from 'node:http'
 import type { DeploymentStatus, ProviderName } from '@podlaunch/contract'
 import type { ServerDeps } from '../context.ts'
 import { seedDeployment, type SeededDeployment } from '../lifecycle/test-support.ts'
-import type { Provider } from '../providers/types.ts'
+import type { Provider } from '@podlaunch/providers'
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 

@@ -6,7 +6,7 @@ import { createDownloadUrl } from '../datasets/download-url.ts'
 import { appendEvent } from '../events/append.ts'
 import { AppError } from '../errors.ts'
 import { onTerminal } from '../lifecycle/teardown.ts'
-import { ProviderError } from '../providers/types.ts'
+import { ProviderError } from '@podlaunch/providers'
 import type { AuthedContext } from '../trpc.ts'
 import { podEnvironment } from './pod-env.ts'
 import { canonicalSpec, readyDatasetOf, resolveDeployment, stableStringify } from './spec.ts'
@@ -86,7 +86,7 @@ export async function createDeployment({ ctx, input }: { ctx: AuthedContext; inp
         podToken: podToken.token,
       }),
     })
-    if (ctx.config.crashPoint === 'after_pod_created') process.kill(process.pid, 'SIGKILL')
+    await ctx.hooks?.afterPodCreated?.({ deploymentId: inserted.id, podId: pod.podId })
     const podColumns = { provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null }
     const moved = await transition(ctx.db, inserted.id, {
       to: 'provisioning',

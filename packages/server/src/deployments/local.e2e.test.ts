@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateApiKey } from '../auth/authenticate.ts'
 import { createInnerContext } from '../context.ts'
-import { createLocalProvider, type LocalProvider } from '../providers/local.ts'
+import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
 import { appRouter } from '../router.ts'
 import { createReadyDataset, startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { createCallerFactory } from '../trpc.ts'
@@ -45,7 +45,7 @@ function spec(overrides: Record<string, unknown> = {}) {
 beforeAll(async () => {
   database = await createTestDatabase()
   podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-pods-'))
-  local = createLocalProvider({ rootDir: podsDir, graceMs: 1000 })
+  local = createLocalProvider({ rootDir: podsDir, graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
   server = await startTestServer(database.db, {
     providers: { local },
     config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
@@ -102,6 +102,22 @@ describe('a deployment on the local provider', () => {
     const conflict = await caller.deployments.create({ ...body, trainCommand: 'sleep 31' }).catch((error: unknown) => error)
     expect((conflict as TRPCError).code).toBe('CONFLICT')
     await caller.deployments.cancel({ id: results[0]!.id })
+  }, 60_000)
+
+  it('runs the afterPodCreated hook once the pod exists and before the database records it', async () => {
+    const authed = await authenticateApiKey(server.deps.db, server.deps.clock, alice.apiKey)
+    const seen: { podId: string; podExists: boolean; recordedPodId: string | null; status: string }[] = []
+    const hooks = {
+      afterPodCreated: async ({ deploymentId, podId }: { deploymentId: string; podId: string }) => {
+        const row = await database.db.selectFrom('deployments').selectAll().where('id', '=', deploymentId).executeTakeFirstOrThrow()
+        seen.push({ podId, podExists: (await local.getPod(podId)) !== undefined, recordedPodId: row.provider_pod_id, status: row.status })
+      },
+    }
+    const caller = createCaller(createInnerContext({ ...server.deps, hooks }, authed))
+    const created = await caller.deployments.create(spec({ name: 'hooked', trainCommand: 'sleep 30' }))
+    expect(seen).toEqual([{ podId: created.providerPodId, podExists: true, recordedPodId: null, status: 'pending' }])
+    expect(created.status).toBe('provisioning')
+    await caller.deployments.cancel({ id: created.id })
   }, 60_000)
 
   it('cancels a running deployment: the process group is gone and the tokens revoked', async () => {

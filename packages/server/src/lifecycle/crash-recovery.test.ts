@@ -1,6 +1,7 @@
 // Crash recovery with the real server process (apps/server, run by tsx as `pnpm start` does):
 // the process is SIGKILLed right after RunPod (the sim) created the pod and before the database
-// recorded it. Restarted, its reconciler finds the pod by name and adopts or terminates it; no
+// recorded it (apps/server's test-only entry sets the server's afterPodCreated hook to do it).
+// Restarted from main.ts, its reconciler finds the pod by name and adopts or terminates it; no
 // pod is left billing without a live deployment that owns it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -18,6 +19,8 @@ import { killStrayProcesses } from './test-support.ts'
 
 const appDir = fileURLToPath(new URL('../../../../apps/server/', import.meta.url))
 const ADMIN_KEY = `pl_${'c'.repeat(43)}`
+const MAIN = 'src/main.ts'
+const CRASHING_MAIN = 'src/testing/crash-after-pod-created.ts'
 
 const children: ChildProcess[] = []
 const cleanups: (() => Promise<unknown>)[] = []
@@ -36,9 +39,9 @@ async function freePort(): Promise<number> {
   return port
 }
 
-function startProcess(env: Record<string, string>) {
+function startProcess(entry: string, env: Record<string, string>) {
   const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info' }
-  const child = spawn(join(appDir, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: appDir, env: { ...base, ...env } })
+  const child = spawn(join(appDir, 'node_modules/.bin/tsx'), [entry], { cwd: appDir, env: { ...base, ...env } })
   children.push(child)
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -104,7 +107,7 @@ describe(`crash after the pod was created (${usingPostgres ? 'Postgres' : 'embed
     const url = `http://127.0.0.1:${port}`
 
     // 1. A server that dies right after the pod is created.
-    const doomed = startProcess({ ...env, PODLAUNCH_TEST_CRASH_POINT: 'after_pod_created' })
+    const doomed = startProcess(CRASHING_MAIN, env)
     await doomed.ready
     const content = 'a,b\n1,2\n3,4\n'
     const sha256 = createHash('sha256').update(content).digest('hex')
@@ -136,8 +139,8 @@ describe(`crash after the pod was created (${usingPostgres ? 'Postgres' : 'embed
     const pod = pods[0]!
     const deploymentId = pod.name.slice('podlaunch-'.length)
 
-    // 2. The same server again, without the crash point, with a short grace and interval.
-    const restarted = startProcess({ ...env, PODLAUNCH_PENDING_GRACE_SECONDS: '1', PODLAUNCH_RECONCILE_INTERVAL_SECONDS: '1' })
+    // 2. The same server again, as `pnpm start` runs it, with a short grace and interval.
+    const restarted = startProcess(MAIN, { ...env, PODLAUNCH_PENDING_GRACE_SECONDS: '1', PODLAUNCH_RECONCILE_INTERVAL_SECONDS: '1' })
     await restarted.ready
 
     // Adopted (the pod id is recorded) or failed; either way its pod ends up terminated.

@@ -3,7 +3,7 @@
 // are in deployments/runpod.e2e.test.ts.
 import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { podName, type Provider, type ProviderPod } from '../providers/types.ts'
+import { podName, type Provider, type ProviderPod } from '@podlaunch/providers'
 import { startTestServer, type TestServer, type TestUser } from '../testing.ts'
 import { reconcileOnce } from './reconcile.ts'
 import { seedDeployment } from './test-support.ts'
@@ -74,6 +74,20 @@ describe('reconcileOnce', () => {
     const adopted = await row(dep.id)
     expect([adopted.status, adopted.provider_pod_id, adopted.gpu_type]).toEqual(['provisioning', pod.podId, 'NVIDIA L4'])
     expect(provider.terminated).not.toContain(pod.podId)
+  })
+
+  it('adopts the pod of a row that finished before its pod was recorded, then tears it down through it', async () => {
+    const dep = await seedDeployment(server.deps, alice.id, { status: 'succeeded', keepAliveSeconds: 120 })
+    const pod = provider.add(podName(dep.id))
+    offsetMs += 61_000
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'adopted' }])
+    const adopted = await row(dep.id)
+    expect([adopted.status, adopted.provider_pod_id, adopted.pod_terminated_at]).toEqual(['succeeded', pod.podId, null])
+    expect(provider.terminated).not.toContain(pod.podId) // its keep-alive window still runs
+    offsetMs += 60_000
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'keep_alive_expired' }])
+    expect(provider.terminated).toContain(pod.podId)
+    expect((await row(dep.id)).pod_terminated_at).not.toBeNull()
   })
 
   it('fails a row left without a pod when no pod carries its name', async () => {

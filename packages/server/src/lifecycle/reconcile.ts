@@ -3,7 +3,7 @@ import { isLive, POD_STATUSES, type DeploymentStatus, type FailureReason } from 
 import type { ServerDeps } from '../context.ts'
 import { transition } from '../deployments/transition.ts'
 import { appendEvent } from '../events/append.ts'
-import { deploymentIdFromPodName, podName, POD_NAME_PREFIX, type ProviderPod } from '../providers/types.ts'
+import { deploymentIdFromPodName, podName, POD_NAME_PREFIX, type ProviderPod } from '@podlaunch/providers'
 import { onTerminal, terminateDeploymentPod } from './teardown.ts'
 
 export type ReconcileDeps = Pick<ServerDeps, 'db' | 'clock' | 'logger' | 'providers' | 'revocations' | 'config'>
@@ -37,7 +37,7 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
 
   for (const row of rows) {
     try {
-      const action = isLive(row.status) ? await checkLive(deps, row, now, podsByProvider) : await checkFinished(deps, row, now)
+      const action = isLive(row.status) ? await checkLive(deps, row, now, podsByProvider) : await checkFinished(deps, row, now, podsByProvider)
       if (action) actions.push(action)
     } catch (error) {
       deps.logger.error({ err: error, deploymentId: row.id }, 'reconciling a deployment failed')
@@ -55,25 +55,12 @@ async function checkLive(
   podsByProvider: Map<string, ProviderPod[]>,
 ): Promise<ReconcileAction | undefined> {
   const settings = deps.config.deployments
-  const age = now.getTime() - row.created_at.getTime()
-
-  // A create call is still under way for this long after its insert; after it, a row without a
-  // pod was left by a crash between the provider's answer and recording it.
-  // When listing failed this pass, not knowing is no reason to fail a deployment whose pod may
-  // run: the other checks still apply, and the next pass looks again.
-  const listed = podsByProvider.get(row.provider)
-  if (!row.provider_pod_id && age > settings.pendingGraceSeconds * 1000 && listed) {
-    const pod = listed.find((candidate) => candidate.name === podName(row.id))
-    if (!pod) return fail(deps, row, 'provider_error', 'creation_lost', 'the pod was never recorded and no pod carries its name', now)
-    await deps.db
-      .updateTable('deployments')
-      .set({ provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null, updated_at: now })
-      .where('id', '=', row.id)
-      .execute()
-    await appendEvent(deps.db, row.id, { kind: 'adopted', message: `found pod ${pod.podId} by name and adopted it`, data: { podId: pod.podId }, at: now })
-    if (row.status === 'pending') await transition(deps.db, row.id, { to: 'provisioning', at: now, onlyFrom: ['pending'] })
-    return { deploymentId: row.id, podId: pod.podId, action: 'adopted' }
+  const unrecorded = unrecordedPod(deps, row, now, podsByProvider)
+  if (unrecorded !== undefined) {
+    if (unrecorded === null) return fail(deps, row, 'provider_error', 'creation_lost', 'the pod was never recorded and no pod carries its name', now)
+    return adopt(deps, row, unrecorded, now)
   }
+  const age = now.getTime() - row.created_at.getTime()
   if ((row.status === 'provisioning' || row.status === 'pending') && age > settings.provisioningTimeoutSeconds * 1000) {
     return fail(deps, row, 'provisioning_timeout', 'provisioning_timeout', `no start report within ${settings.provisioningTimeoutSeconds} s`, now)
   }
@@ -92,7 +79,41 @@ async function checkLive(
   return undefined
 }
 
-async function checkFinished(deps: ReconcileDeps, row: Deployment, now: Date): Promise<ReconcileAction | undefined> {
+/**
+ * For a row past the grace period with no pod recorded (a crash between the provider's answer
+ * and recording it): the pod carrying its name, or null when there is none. Undefined when there
+ * is nothing to look for: a pod is recorded, a create call may still be under way (the grace
+ * period), or listing failed this pass (not knowing is no reason to fail a deployment whose pod
+ * may run; the next pass looks again).
+ */
+function unrecordedPod(deps: ReconcileDeps, row: Deployment, now: Date, podsByProvider: Map<string, ProviderPod[]>): ProviderPod | null | undefined {
+  const listed = podsByProvider.get(row.provider)
+  const age = now.getTime() - row.created_at.getTime()
+  if (row.provider_pod_id || age <= deps.config.deployments.pendingGraceSeconds * 1000 || !listed) return undefined
+  return listed.find((candidate) => candidate.name === podName(row.id)) ?? null
+}
+
+async function adopt(deps: ReconcileDeps, row: Deployment, pod: ProviderPod, now: Date): Promise<ReconcileAction> {
+  await deps.db
+    .updateTable('deployments')
+    .set({ provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null, updated_at: now })
+    .where('id', '=', row.id)
+    .execute()
+  await appendEvent(deps.db, row.id, { kind: 'adopted', message: `found pod ${pod.podId} by name and adopted it`, data: { podId: pod.podId }, at: now })
+  if (row.status === 'pending') await transition(deps.db, row.id, { to: 'provisioning', at: now, onlyFrom: ['pending'] })
+  return { deploymentId: row.id, podId: pod.podId, action: 'adopted' }
+}
+
+async function checkFinished(
+  deps: ReconcileDeps,
+  row: Deployment,
+  now: Date,
+  podsByProvider: Map<string, ProviderPod[]>,
+): Promise<ReconcileAction | undefined> {
+  // A fast pod may report to the end before anyone recorded it: record it first, so its
+  // teardown goes through the pod (and the pod token outlives it) rather than the orphan sweep.
+  const unrecorded = unrecordedPod(deps, row, now, podsByProvider)
+  if (unrecorded) return adopt(deps, row, unrecorded, now)
   if (row.status === 'succeeded') {
     const keepAliveOver = row.finished_at && now.getTime() - row.finished_at.getTime() >= row.keep_alive_s * 1000
     if (!keepAliveOver && !overBudget(row, now)) return undefined

@@ -8,8 +8,11 @@ export interface Reconciler {
   stop(): Promise<void>
 }
 
-/** Runs reconciler passes every `intervalMs` on whichever server holds the advisory lock. */
-export function startReconciler(deps: ReconcileDeps, options: { intervalMs: number; onPass?: (report: ReconcileReport) => void }): Reconciler {
+/**
+ * Runs reconciler passes on whichever server holds the advisory lock, every `intervalMs`
+ * (default: the config's `reconcileIntervalSeconds`).
+ */
+export function startReconciler(deps: ReconcileDeps, options: { intervalMs?: number; onPass?: (report: ReconcileReport) => void } = {}): Reconciler {
   const lock = createLeaderLock(deps.db)
   let leader = false
   let running: Promise<ReconcileReport | undefined> | undefined
@@ -34,7 +37,7 @@ export function startReconciler(deps: ReconcileDeps, options: { intervalMs: numb
       }
     })())
 
-  const timer = setInterval(() => void tick(), options.intervalMs)
+  const timer = setInterval(() => void tick(), options.intervalMs ?? deps.config.reconcileIntervalSeconds * 1000)
   timer.unref()
   return {
     tick,

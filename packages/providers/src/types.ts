@@ -1,4 +1,4 @@
-import type { ProviderName } from '@podlaunch/contract'
+import type { FailureReason, ProviderName } from '@podlaunch/contract'
 
 /** The pod name carries the deployment id, so reconciliation can find our pods by name alone. */
 export const POD_NAME_PREFIX = 'podlaunch-'
@@ -89,7 +89,7 @@ export class ProviderError extends Error {
   }
 
   /** The deployment's machine-readable failure reason for this error. */
-  get reason(): 'no_capacity' | 'provider_error' {
+  get reason(): Extract<FailureReason, 'no_capacity' | 'provider_error'> {
     return this.code === 'no_capacity' ? 'no_capacity' : 'provider_error'
   }
 }

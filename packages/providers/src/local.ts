@@ -12,8 +12,11 @@ export interface LocalProviderOptions {
   rootDir: string
   /** SIGTERM → SIGKILL grace on terminate, default 5000 ms. */
   graceMs?: number
-  /** The host environment a pod starts from; default PATH, HOME and LANG of this process. */
-  hostEnv?: Record<string, string>
+  /**
+   * The host environment a pod starts from, usually `minimalHostEnv(<the app's environment>)`.
+   * Never the whole environment: it holds the server's own secrets.
+   */
+  hostEnv: Record<string, string>
   newPodId?: () => string
 }
 
@@ -49,7 +52,8 @@ interface LocalRecord {
 /** The last wait for a SIGKILLed group; only a process stuck in the kernel outlasts it. */
 const KILL_WAIT_MS = 5000
 
-export function minimalHostEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+/** What a local pod takes from the host: PATH, HOME and LANG, nothing else. */
+export function minimalHostEnv(source: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const name of ['PATH', 'HOME', 'LANG']) {
     const value = source[name]
@@ -65,7 +69,6 @@ export function minimalHostEnv(source: NodeJS.ProcessEnv = process.env): Record<
  */
 export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
   const graceMs = options.graceMs ?? 5000
-  const hostEnv = options.hostEnv ?? minimalHostEnv()
   const newPodId = options.newPodId ?? (() => `local-${randomBytes(6).toString('hex')}`)
   const pods = new Map<string, LocalRecord>()
 
@@ -121,7 +124,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       mkdirSync(workspace, { recursive: true, mode: 0o700 })
       const scriptPath = join(workDir, 'bootstrap.sh')
       writeFileSync(scriptPath, request.script, { mode: 0o600 })
-      const env = { ...hostEnv, ...request.env, PODLAUNCH_WORKDIR: workspace, PODLAUNCH_POD_ID: podId }
+      const env = { ...options.hostEnv, ...request.env, PODLAUNCH_WORKDIR: workspace, PODLAUNCH_POD_ID: podId }
       const log = openSync(join(workDir, 'console.log'), 'a', 0o600)
       let child: ChildProcess
       try {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createLocalProvider } from './local.ts'
+import { createLocalProvider, minimalHostEnv } from './local.ts'
 import type { LocalPod, LocalProvider } from './local.ts'
 import { isProcessAlive, pollUntil } from './process-group.ts'
 import type { CreatePodRequest } from './types.ts'
@@ -12,7 +12,7 @@ let provider: LocalProvider
 
 beforeEach(() => {
   rootDir = mkdtempSync(join(tmpdir(), 'podlaunch-local-'))
-  provider = createLocalProvider({ rootDir, graceMs: 300 })
+  provider = createLocalProvider({ rootDir, graceMs: 300, hostEnv: minimalHostEnv(process.env) })
 })
 
 afterEach(async () => {
@@ -63,18 +63,24 @@ describe('local provider', () => {
     expect(readFileSync(join(pod.workDir, 'console.log'), 'utf8')).toBe('hi\n')
   })
 
-  it('passes only a minimal host env', async () => {
+  it('passes only the host env it was given, never its own process environment', async () => {
     process.env['PODLAUNCH_TEST_LEAK'] = 'leaked'
     try {
-      const isolated = createLocalProvider({ rootDir, hostEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } })
+      const isolated = createLocalProvider({ rootDir, hostEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIVEN: 'yes' } })
       const pod = await isolated.createPod(request('dep-env', 'env > env.txt'))
       const env = await waitForFile(join(pod.workDir, 'workspace', 'env.txt'))
       await isolated.close()
+      expect(env).toMatch(/^GIVEN=yes$/m)
       expect(env).not.toContain('PODLAUNCH_TEST_LEAK')
       expect(env).not.toMatch(/^HOME=/m)
     } finally {
       delete process.env['PODLAUNCH_TEST_LEAK']
     }
+  })
+
+  it('takes PATH, HOME and LANG from a host environment and nothing else', () => {
+    const source = { PATH: '/bin', HOME: '/home/u', LANG: 'C.UTF-8', PODLAUNCH_RUNPOD_API_KEY: 'secret', SHELL: undefined }
+    expect(minimalHostEnv(source)).toEqual({ PATH: '/bin', HOME: '/home/u', LANG: 'C.UTF-8' })
   })
 
   it('terminates the whole process group: SIGTERM, then SIGKILL after the grace period', async () => {

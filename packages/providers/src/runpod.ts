@@ -1,5 +1,3 @@
-import { systemClock } from '../clock.ts'
-import type { Clock } from '../clock.ts'
 import { createRedactor, isCapacityAnswer, podsOf, toProviderPod } from './runpod-answers.ts'
 import { DEFAULT_VOLUME_GB, MAX_ARGS_BYTES, assertSafeWorkspacePath, bootstrapArgs, createPodBody } from './runpod-create-body.ts'
 import { callRunpod } from './runpod-http.ts'
@@ -7,14 +5,18 @@ import type { Answer, FetchFn, RunpodHttpOptions, SleepFn } from './runpod-http.
 import { ProviderError, podName } from './types.ts'
 import type { CandidateAttempt, Provider, ProviderPod } from './types.ts'
 
+/** RunPod's REST v2 API; apps point the provider elsewhere (runpod-sim) through `baseUrl`. */
+export const DEFAULT_RUNPOD_URL = 'https://api.runpod.io/v2'
+
 export interface RunpodProviderOptions {
   /** Account key; sent only in the Authorization header. */
   apiKey: string
-  /** Default https://api.runpod.io/v2. */
-  baseUrl?: string
+  /** Default `DEFAULT_RUNPOD_URL`; undefined keeps the default. */
+  baseUrl?: string | undefined
   fetch?: FetchFn
   sleep?: SleepFn
-  clock?: Clock
+  /** Time for Retry-After dates; default the system clock. */
+  clock?: () => Date
   /** Retries per call after a 429, a 5xx or a network error, default 4. */
   maxRetries?: number
   /** First 5xx backoff, doubled per retry, default 500 ms (tests pass 1). */
@@ -42,10 +44,10 @@ export function createRunpodProvider(options: RunpodProviderOptions): RunpodProv
   if (options.apiKey === '') throw new TypeError('apiKey is required')
   const workspacePath = options.workspacePath ?? '/workspace'
   assertSafeWorkspacePath(workspacePath)
-  const clock = options.clock ?? systemClock
+  const clock = options.clock ?? (() => new Date())
   const base: RunpodHttpOptions = {
     apiKey: options.apiKey,
-    baseUrl: options.baseUrl ?? 'https://api.runpod.io/v2',
+    baseUrl: options.baseUrl ?? DEFAULT_RUNPOD_URL,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     sleep: options.sleep ?? defaultSleep,
     maxRetries: options.maxRetries ?? 4,
