@@ -10,7 +10,6 @@ import { availableParallelism, cpus } from 'node:os'
 import * as jose from 'jose'
 import { createKeyring, generateSigningKey, mintToken, verifyToken } from '../packages/tokens/src/index.ts'
 
-
 const SECONDS = Number(process.argv[2] ?? 3)
 const WARMUP_SECONDS = 1
 const TARGET_VERIFY_PER_SECOND = 5_000
@@ -35,7 +34,9 @@ async function measure(name: string, operation: () => Promise<unknown>) {
   await loop(operation, WARMUP_SECONDS)
   const { ops, ms } = await loop(operation, SECONDS)
   const perSecond = ops / (ms / 1000)
-  console.log(`${name.padEnd(48)} ${Math.round(perSecond).toLocaleString('en-US').padStart(9)} ops/s  ${((ms * 1000) / ops).toFixed(1).padStart(7)} µs/op`)
+  console.log(
+    `${name.padEnd(48)} ${Math.round(perSecond).toLocaleString('en-US').padStart(9)} ops/s  ${((ms * 1000) / ops).toFixed(1).padStart(7)} µs/op`,
+  )
   return perSecond
 }
 

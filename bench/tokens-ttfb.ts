@@ -37,7 +37,12 @@ try {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   const download = `${http.url}${new URL(minted.url).pathname}${new URL(minted.url).search}`
   const cases = [
-    { name: 'download bytes=0-0 (verify + revocation lookup + dataset lookup + open; the log row is written after)', url: download, headers: { range: 'bytes=0-0' }, status: 206 },
+    {
+      name: 'download bytes=0-0 (verify + revocation lookup + dataset lookup + open; the log row is written after)',
+      url: download,
+      headers: { range: 'bytes=0-0' },
+      status: 206,
+    },
     { name: '/healthz (one trivial query)', url: `${http.url}/healthz`, headers: {}, status: 200 },
   ]
   console.log(`Postgres, ${REVOKED_ROWS} revoked tokens, ${REQUESTS} sequential requests per case on one keep-alive connection`)

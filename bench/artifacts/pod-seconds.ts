@@ -13,11 +13,16 @@ export async function measurePodSeconds(): Promise<{ seconds: number; artifactBy
   const database = await createTestDatabase()
   const podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-pods-'))
   const local = createLocalProvider({ rootDir: podsDir, graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
-  const server = await startTestServer(database.db, { providers: { local }, config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } } })
+  const server = await startTestServer(database.db, {
+    providers: { local },
+    config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
+  })
   try {
     const user = await server.user('bench')
     const dataset = await createReadyDataset(server.deps, user.id, 'a,b\n1,2\n', 'train.csv')
-    const caller = createCallerFactory(appRouter)(createInnerContext(server.deps, { id: user.id, name: 'bench', isAdmin: false, apiKeyId: user.apiKeyId }))
+    const caller = createCallerFactory(appRouter)(
+      createInnerContext(server.deps, { id: user.id, name: 'bench', isAdmin: false, apiKeyId: user.apiKeyId }),
+    )
     const created = await caller.deployments.create({
       name: 'bench-artifacts',
       datasetId: dataset.id,
@@ -29,7 +34,8 @@ export async function measurePodSeconds(): Promise<{ seconds: number; artifactBy
     const deadline = Date.now() + 120_000
     for (;;) {
       const row = await database.db.selectFrom('deployments').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
-      if (row.status === 'failed' || row.status === 'cancelled') throw new Error(`the deployment ${row.status}: ${row.failure_message ?? ''}`)
+      if (row.status === 'failed' || row.status === 'cancelled')
+        throw new Error(`the deployment ${row.status}: ${row.failure_message ?? ''}`)
       if (row.pod_terminated_at && row.finished_at) {
         const [artifact] = await caller.deployments.artifacts({ id: created.id })
         return { seconds: (row.pod_terminated_at.getTime() - row.finished_at.getTime()) / 1000, artifactBytes: artifact?.sizeBytes ?? 0 }

@@ -51,7 +51,9 @@ async function main() {
   children.push(nginx.child)
   const nginxUrl = nginx.url
   const podlaunch = await startPodlaunch()
-  console.log(`podlaunch: pid ${podlaunch.pid}, database ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; nginx ${nginxUrl}`)
+  console.log(
+    `podlaunch: pid ${podlaunch.pid}, database ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; nginx ${nginxUrl}`,
+  )
 
   let n = 0
   const uploads = {
@@ -87,7 +89,9 @@ async function main() {
 
   console.log('')
   console.log(`single upload, median of ${ROUNDS} (curl -T, ${SIZE_MIB} MiB, loopback):`)
-  console.log(`  podlaunch  ${fmt(p)} MB/s   [${speeds.podlaunch.map(fmt).join(', ')}]  (pod token, sha256 verified, stored under the data root)`)
+  console.log(
+    `  podlaunch  ${fmt(p)} MB/s   [${speeds.podlaunch.map(fmt).join(', ')}]  (pod token, sha256 verified, stored under the data root)`,
+  )
   console.log(`  nginx      ${fmt(x)} MB/s   [${speeds.nginx.map(fmt).join(', ')}]  (WebDAV PUT, no verification)`)
   console.log(`  ratio podlaunch/nginx: ${(p / x).toFixed(2)} (target >= ${TARGET_RATIO}) ${p / x >= TARGET_RATIO ? 'OK' : 'MISSED'}`)
   console.log(`  paired ratio (median over rounds of podlaunch/nginx in the same round): ${pairedRatio.toFixed(2)}`)
@@ -100,7 +104,10 @@ async function main() {
 async function startPodlaunch(): Promise<Podlaunch> {
   const tsx = import.meta.resolve('tsx')
   const script = fileURLToPath(new URL('./serve-podlaunch.ts', import.meta.url))
-  const child = spawn(process.execPath, ['--import', tsx, script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) })
+  const child = spawn(process.execPath, ['--import', tsx, script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  })
   children.push(child)
   for await (const line of createInterface({ input: child.stdout! })) return JSON.parse(line) as Podlaunch
   throw new Error(`the podlaunch server exited with ${child.exitCode}`)
@@ -128,14 +135,14 @@ async function curlUpload(file: string, url: string, token?: string): Promise<nu
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   await once(child, 'exit')
   const [code, size, seconds] = out.trim().split(' ')
-  if (!['200', '201', '204'].includes(code ?? '') || Number(size) !== SIZE) throw new Error(`upload to ${url.replace(/token=[^&]+/, 'token=…')} failed: ${out}`)
+  if (!['200', '201', '204'].includes(code ?? '') || Number(size) !== SIZE)
+    throw new Error(`upload to ${url.replace(/token=[^&]+/, 'token=…')} failed: ${out}`)
   return Number(size) / Number(seconds) / 1e6
 }
 
 async function emptyDir(dir: string) {
   for (const name of await readdir(dir)) if (name !== '.partial') await rm(join(dir, name), { force: true })
 }
-
 
 async function cleanup() {
   for (const child of children) {

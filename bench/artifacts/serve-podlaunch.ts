@@ -15,11 +15,27 @@ handler = createRequestHandler(deps)
 const user = await createTestUser(database.db, 'bench')
 const deployment = await database.db
   .insertInto('deployments')
-  .values({ owner_id: user.id, name: 'bench', provider: 'local', status: 'training', spec: '{}', script: '#!/bin/bash\n', script_sha256: '0'.repeat(64), keep_alive_s: 3600 })
+  .values({
+    owner_id: user.id,
+    name: 'bench',
+    provider: 'local',
+    status: 'training',
+    spec: '{}',
+    script: '#!/bin/bash\n',
+    script_sha256: '0'.repeat(64),
+    keep_alive_s: 3600,
+  })
   .returning('id')
   .executeTakeFirstOrThrow()
-const pod = await mintToken(deps.keyring, 'pod', { subject: deployment.id, claims: { deployment_id: deployment.id }, ttlSeconds: 6 * 3600, issuer: deps.config.issuer })
-process.stdout.write(`${JSON.stringify({ artifactsUrl: `${http.url}/v1/pod/artifacts`, token: pod.token, pid: process.pid, artifactsDir: deps.config.artifactsDir })}\n`)
+const pod = await mintToken(deps.keyring, 'pod', {
+  subject: deployment.id,
+  claims: { deployment_id: deployment.id },
+  ttlSeconds: 6 * 3600,
+  issuer: deps.config.issuer,
+})
+process.stdout.write(
+  `${JSON.stringify({ artifactsUrl: `${http.url}/v1/pod/artifacts`, token: pod.token, pid: process.pid, artifactsDir: deps.config.artifactsDir })}\n`,
+)
 
 process.once('SIGTERM', async () => {
   await http.close()

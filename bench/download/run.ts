@@ -67,7 +67,9 @@ async function main() {
   console.log(`  nginx      ${fmt(n)} MB/s   [${speeds.nginx.map(fmt).join(', ')}]`)
   console.log(`  ratio podlaunch/nginx: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`)
   console.log(`  paired ratio (median over rounds of podlaunch/nginx in the same round): ${pairedRatio.toFixed(2)}`)
-  console.log(`${CONCURRENT} concurrent full downloads from podlaunch: ${fmt(rss.aggregateMBps)} MB/s aggregate in ${(rss.seconds).toFixed(1)} s`)
+  console.log(
+    `${CONCURRENT} concurrent full downloads from podlaunch: ${fmt(rss.aggregateMBps)} MB/s aggregate in ${rss.seconds.toFixed(1)} s`,
+  )
   console.log(
     `  RSS ${mib(rss.baseline)} MiB before, peak ${mib(rss.peak)} MiB: growth ${mib(rss.peak - rss.baseline)} MiB (target <= ${TARGET_RSS_MIB}) ${
       rss.peak - rss.baseline <= TARGET_RSS_MIB * 1024 * 1024 ? 'OK' : 'MISSED'
@@ -121,7 +123,14 @@ async function concurrentRss(pid: number, url: string) {
   sampling = false
   await sampler
   const after = await memory(pid)
-  return { baseline: before.rss, peak, hwmBefore: before.hwm, hwmAfter: after.hwm, seconds, aggregateMBps: (CONCURRENT * SIZE) / seconds / 1e6 }
+  return {
+    baseline: before.rss,
+    peak,
+    hwmBefore: before.hwm,
+    hwmAfter: after.hwm,
+    seconds,
+    aggregateMBps: (CONCURRENT * SIZE) / seconds / 1e6,
+  }
 }
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)

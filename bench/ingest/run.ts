@@ -31,8 +31,10 @@ interface Pod {
 function batchEvents(seq: number) {
   const at = new Date().toISOString()
   const events: unknown[] = []
-  for (let i = 0; i < LOGS; i++) events.push({ type: 'log', at, line: `epoch ${seq} batch ${i}: loss 0.${i} lr 3e-4 grad_norm 1.${i} throughput 812 samples/s` })
-  for (let i = 0; i < METRICS; i++) events.push({ type: 'metric', at, line: JSON.stringify({ step: seq * METRICS + i, loss: 1 / (seq + i + 1), lr: 0.0003 }) })
+  for (let i = 0; i < LOGS; i++)
+    events.push({ type: 'log', at, line: `epoch ${seq} batch ${i}: loss 0.${i} lr 3e-4 grad_norm 1.${i} throughput 812 samples/s` })
+  for (let i = 0; i < METRICS; i++)
+    events.push({ type: 'metric', at, line: JSON.stringify({ step: seq * METRICS + i, loss: 1 / (seq + i + 1), lr: 0.0003 }) })
   events.push({ type: 'heartbeat', at })
   return events
 }
@@ -59,8 +61,14 @@ async function runFor(seconds: number, pods: Pod[], send: (pod: Pod) => Promise<
 }
 
 async function countRows(db: ReturnType<typeof createDatabase>) {
-  const logs = await db.selectFrom('deployment_logs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-  const metrics = await db.selectFrom('deployment_metrics').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const logs = await db
+    .selectFrom('deployment_logs')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  const metrics = await db
+    .selectFrom('deployment_metrics')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(logs.n) + Number(metrics.n)
 }
 
@@ -72,17 +80,33 @@ async function main() {
   http.listen(0, '127.0.0.1')
   await once(http, 'listening')
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1/pod/events`
-  console.log(`ingest: ${PODS} pods, ${LOGS + METRICS + 1} events per batch, ${SECONDS} s per side, pool ${POOL}, Postgres ${new URL(process.env.DATABASE_URL!).host}`)
+  console.log(
+    `ingest: ${PODS} pods, ${LOGS + METRICS + 1} events per batch, ${SECONDS} s per side, pool ${POOL}, Postgres ${new URL(process.env.DATABASE_URL!).host}`,
+  )
 
   const user = await createTestUser(db, 'ingest')
   const pods: Pod[] = []
   for (let i = 0; i < PODS; i++) {
     const row = await db
       .insertInto('deployments')
-      .values({ owner_id: user.id, name: `pod-${i}`, provider: 'runpod', status: 'training', spec: '{}', script: '#!/bin/bash\n', script_sha256: '0'.repeat(64), keep_alive_s: 60 })
+      .values({
+        owner_id: user.id,
+        name: `pod-${i}`,
+        provider: 'runpod',
+        status: 'training',
+        spec: '{}',
+        script: '#!/bin/bash\n',
+        script_sha256: '0'.repeat(64),
+        keep_alive_s: 60,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    const token = await mintToken(deps.keyring, 'pod', { subject: row.id, claims: { deployment_id: row.id }, ttlSeconds: 3600, issuer: deps.config.issuer })
+    const token = await mintToken(deps.keyring, 'pod', {
+      subject: row.id,
+      claims: { deployment_id: row.id },
+      ttlSeconds: 3600,
+      issuer: deps.config.issuer,
+    })
     await db.updateTable('deployments').set({ pod_jti: token.jti }).where('id', '=', row.id).execute()
     pods.push({ id: row.id, token: token.token, seq: 0 })
   }
@@ -135,8 +159,12 @@ async function main() {
   const podlaunchRate = events(served)
   const peerRate = events(peer)
   console.log('')
-  console.log(`podlaunch POST /v1/pod/events: ${served.batches} batches (${served.failures} failed), ${podlaunchRate.toFixed(0)} events/s, ${(serverRows / served.seconds).toFixed(0)} rows/s stored`)
-  console.log(`peer (pg, one INSERT per batch): ${peer.batches} batches (${peer.failures} failed), ${peerRate.toFixed(0)} events/s, ${(peerRows / peer.seconds).toFixed(0)} rows/s stored`)
+  console.log(
+    `podlaunch POST /v1/pod/events: ${served.batches} batches (${served.failures} failed), ${podlaunchRate.toFixed(0)} events/s, ${(serverRows / served.seconds).toFixed(0)} rows/s stored`,
+  )
+  console.log(
+    `peer (pg, one INSERT per batch): ${peer.batches} batches (${peer.failures} failed), ${peerRate.toFixed(0)} events/s, ${(peerRows / peer.seconds).toFixed(0)} rows/s stored`,
+  )
   console.log(`podlaunch / peer: ${(podlaunchRate / peerRate).toFixed(2)}   target: podlaunch >= ${TARGET} events/s`)
   console.log(podlaunchRate >= TARGET && served.failures === 0 ? 'PASS' : 'FAIL')
 

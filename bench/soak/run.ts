@@ -132,7 +132,9 @@ async function main() {
   let reconciler: Reconciler = startReconciler(deps, { intervalMs: RECONCILE_MS })
   const user = await createTestUser(database.db, 'soak')
   const dataset = await createReadyDataset(deps, user.id, 'a,b\n'.repeat(1000), 'train.csv')
-  console.log(`soak: ${TOTAL} deployments, ${CONCURRENCY} at a time, database ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}, reconcile every ${RECONCILE_MS / 1000} s, heartbeat ${HEARTBEAT_S} s`)
+  console.log(
+    `soak: ${TOTAL} deployments, ${CONCURRENCY} at a time, database ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}, reconcile every ${RECONCILE_MS / 1000} s, heartbeat ${HEARTBEAT_S} s`,
+  )
 
   const cleanups: (() => Promise<void>)[] = [first.cleanup]
   let restarting: Promise<void> | undefined
@@ -193,7 +195,11 @@ async function main() {
       faults.set(id, fault)
       if (fault === 'silent' || fault === 'crash' || fault === 'dead_host') {
         for (let t = 0; t < 100; t++) {
-          const row = await database.db.selectFrom('deployments').select(['status', 'provider_pod_id']).where('id', '=', id).executeTakeFirstOrThrow()
+          const row = await database.db
+            .selectFrom('deployments')
+            .select(['status', 'provider_pod_id'])
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
           if (row.status === 'training' && row.provider_pod_id) {
             if (fault === 'silent') sim.silencePod(row.provider_pod_id)
             else await sim.killPod(row.provider_pod_id, { restart: fault === 'crash' })
@@ -275,15 +281,23 @@ async function main() {
   }
   const faultCounts = new Map<Fault, number>()
   for (const fault of faults.values()) faultCounts.set(fault, (faultCounts.get(fault) ?? 0) + 1)
-  console.log(`\nran ${ranFor.toFixed(0)} s; created ${rows.length} deployments (${createErrors} create calls threw), sim saw ${sim.createRequests.length} create requests`)
-  console.log(`faults injected: ${[...faultCounts].map(([k, v]) => `${k} ${v}`).join(', ')}; plus 429 every 15th create, 500 every 17th, no capacity on ${H100} for every 10th`)
+  console.log(
+    `\nran ${ranFor.toFixed(0)} s; created ${rows.length} deployments (${createErrors} create calls threw), sim saw ${sim.createRequests.length} create requests`,
+  )
+  console.log(
+    `faults injected: ${[...faultCounts].map(([k, v]) => `${k} ${v}`).join(', ')}; plus 429 every 15th create, 500 every 17th, no capacity on ${H100} for every 10th`,
+  )
   console.log(`outcomes: ${[...outcome].map(([k, v]) => `${k} ${v}`).join(', ')}`)
   console.log('')
   console.log(`deployments left non-terminal:      ${nonTerminal.length}   (target 0)`)
   console.log(`pods running past policy:            ${pastPolicy.length}   (target 0)`)
-  console.log(`pod-seconds billed after terminal:   p50 ${pct(billedAfter, 50).toFixed(2)} s, p99 ${pct(billedAfter, 99).toFixed(2)} s, max ${pct(billedAfter, 100).toFixed(2)} s over ${billedAfter.length} pods   (target p99 <= ${RECONCILE_MS / 1000 + 10} s; succeeded pods keep 1 s of keep-alive)`)
+  console.log(
+    `pod-seconds billed after terminal:   p50 ${pct(billedAfter, 50).toFixed(2)} s, p99 ${pct(billedAfter, 99).toFixed(2)} s, max ${pct(billedAfter, 100).toFixed(2)} s over ${billedAfter.length} pods   (target p99 <= ${RECONCILE_MS / 1000 + 10} s; succeeded pods keep 1 s of keep-alive)`,
+  )
   console.log(`status events lost:                  ${lost} of ${ackedTotal} acknowledged   (target 0)`)
-  console.log(`batches never delivered (outboxes):  ${stranded}, ${strandedStatus} of them with a status   (pods whose job ended by itself; target 0 with a status)`)
+  console.log(
+    `batches never delivered (outboxes):  ${stranded}, ${strandedStatus} of them with a status   (pods whose job ended by itself; target 0 with a status)`,
+  )
 
   await reconciler.stop()
   http.closeAllConnections()
@@ -293,7 +307,12 @@ async function main() {
   for (const cleanup of cleanups) await cleanup().catch(() => {})
   await sim.close()
   await database.close()
-  const ok = nonTerminal.length === 0 && pastPolicy.length === 0 && lost === 0 && strandedStatus === 0 && pct(billedAfter, 99) <= RECONCILE_MS / 1000 + 10
+  const ok =
+    nonTerminal.length === 0 &&
+    pastPolicy.length === 0 &&
+    lost === 0 &&
+    strandedStatus === 0 &&
+    pct(billedAfter, 99) <= RECONCILE_MS / 1000 + 10
   console.log(ok ? '\nPASS' : '\nFAIL')
   process.exit(ok ? 0 : 1)
 }

@@ -81,7 +81,10 @@ http {
   const url = `http://127.0.0.1:${port}`
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`)
-    const ok = await fetch(`${url}${options.readyPath ?? '/'}`, { method: 'HEAD' }).then((res) => res.status < 500, () => false)
+    const ok = await fetch(`${url}${options.readyPath ?? '/'}`, { method: 'HEAD' }).then(
+      (res) => res.status < 500,
+      () => false,
+    )
     if (ok) return { url, child }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

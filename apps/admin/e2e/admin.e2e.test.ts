@@ -100,7 +100,8 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('admin app in Chromiu
     await expectVisible(page.getByRole('heading', { name: 'Deployments', level: 1 }))
   }
 
-  const expectVisible = (locator: ReturnType<Page['locator']>, timeout?: number) => locator.waitFor({ state: 'visible', ...(timeout ? { timeout } : {}) })
+  const expectVisible = (locator: ReturnType<Page['locator']>, timeout?: number) =>
+    locator.waitFor({ state: 'visible', ...(timeout ? { timeout } : {}) })
 
   async function createDeploymentByApi(name: string, trainCommand: string) {
     const datasets = await api.query<{ items: { id: string; name: string }[] }>('datasets.list', { status: 'ready' })
@@ -244,7 +245,8 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('admin app in Chromiu
     await mkdir(shots, { recursive: true })
     // Detail pages of whatever the earlier tests left behind (run alone, only the lists).
     const { items } = await api.query<{ items: { id: string; status: string }[] }>('deployments.list', {})
-    const detail = (status: string) => items.filter((d) => d.status === status).map((d) => [`/deployments/${d.id}`, `detail-${status}`] as const)
+    const detail = (status: string) =>
+      items.filter((d) => d.status === status).map((d) => [`/deployments/${d.id}`, `detail-${status}`] as const)
     for (const [path, name] of [
       ...detail('succeeded'),
       ...detail('failed'),

@@ -66,7 +66,10 @@ export async function startServerProcess(options: { appDir: string; dataDir: str
     const match = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)
     if (match?.[1]) return { url: match[1], child, output: () => output, stop }
     if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`)
-    const healthy = await fetch(`${known}/healthz`).then((res) => res.ok, () => false)
+    const healthy = await fetch(`${known}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    )
     if (healthy) return { url: known, child, output: () => output, stop }
     await new Promise((resolve) => setTimeout(resolve, 150))
   }

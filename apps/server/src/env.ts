@@ -16,7 +16,7 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((value) => value || undefined)
-    .refine((value) => value === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    .refine((value) => value === undefined || (/^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value)), {
       message: 'must be a postgres:// or postgresql:// URL',
     }),
   PODLAUNCH_DATA_DIR: z.string().min(1).default('.podlaunch'),
@@ -24,7 +24,7 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((value) => value || undefined)
-    .refine((value) => value === undefined || /^https?:\/\//.test(value) && URL.canParse(value), {
+    .refine((value) => value === undefined || (/^https?:\/\//.test(value) && URL.canParse(value)), {
       message: 'must be an http:// or https:// URL',
     }),
   PODLAUNCH_ADMIN_API_KEY: z
@@ -36,9 +36,18 @@ const EnvSchema = z.object({
     }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Parsed (and checked) by @podlaunch/tokens, which names the variable on error.
-  PODLAUNCH_SIGNING_KEY: z.string().optional().transform((value) => value || undefined),
-  PODLAUNCH_VERIFICATION_KEYS: z.string().optional().transform((value) => value || undefined),
-  PODLAUNCH_RUNPOD_API_KEY: z.string().optional().transform((value) => value || undefined),
+  PODLAUNCH_SIGNING_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
+  PODLAUNCH_VERIFICATION_KEYS: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
+  PODLAUNCH_RUNPOD_API_KEY: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
   PODLAUNCH_RUNPOD_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PODLAUNCH_DEFAULT_PROVIDER: z.enum(PROVIDERS).optional(),
   PODLAUNCH_RECONCILE_INTERVAL_SECONDS: seconds(),

@@ -106,10 +106,14 @@ describe(`the server process (${usingPostgres ? 'DATABASE_URL' : 'embedded PGlit
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
-  ])('stops the start with one clear line for %o', async (env, name) => {
-    const { child, output } = run({ PODLAUNCH_DATA_DIR: await dataDir(), ...env })
-    const [code] = await once(child, 'exit')
-    expect(code).toBe(2)
-    expect(output().trim().split('\n')).toEqual([expect.stringContaining(`invalid configuration: ${name}`)])
-  }, 60_000)
+  ])(
+    'stops the start with one clear line for %o',
+    async (env, name) => {
+      const { child, output } = run({ PODLAUNCH_DATA_DIR: await dataDir(), ...env })
+      const [code] = await once(child, 'exit')
+      expect(code).toBe(2)
+      expect(output().trim().split('\n')).toEqual([expect.stringContaining(`invalid configuration: ${name}`)])
+    },
+    60_000,
+  )
 })

@@ -15,7 +15,7 @@ function readmeTable(): Map<string, string> {
   const section = text.split(/^## /m).find((part) => part.startsWith('Configuration'))
   if (section === undefined) throw new Error('README.md has no "## Configuration" section')
   const rows = new Map<string, string>()
-  for (const match of section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim())
+  for (const match of section.matchAll(/^\| `([A-Z_]+)` +\| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim())
   return rows
 }
 

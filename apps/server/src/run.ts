@@ -28,7 +28,10 @@ async function run(options: Omit<StartOptions, 'logger'>) {
   const stop = (signal: NodeJS.Signals) => {
     if (++signals > 1) process.exit(1)
     console.error(`podlaunch: ${signal} received, shutting down`)
-    running.close().then(() => process.exit(0), () => process.exit(1))
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)

@@ -1,6 +1,13 @@
 // A TypeScript app that uses the published client. `pnpm test` type-checks this file, so a
 // broken public type of @podlaunch/client fails the suite.
-import { appCodeOf, createClient, isPodlaunchTrpcError, PodlaunchError, type AppErrorCode, type PodlaunchErrorCode } from '@podlaunch/client'
+import {
+  appCodeOf,
+  createClient,
+  isPodlaunchTrpcError,
+  PodlaunchError,
+  type AppErrorCode,
+  type PodlaunchErrorCode,
+} from '@podlaunch/client'
 
 const client = createClient({ url: 'http://127.0.0.1:3000', apiKey: process.env.PODLAUNCH_API_KEY ?? '' })
 

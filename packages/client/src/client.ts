@@ -1,11 +1,4 @@
-import {
-  createTRPCClient,
-  httpBatchLink,
-  httpSubscriptionLink,
-  splitLink,
-  type TRPCClient,
-  type TRPCLink,
-} from '@trpc/client'
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient, type TRPCLink } from '@trpc/client'
 import { EventSource } from 'eventsource'
 import type { AppRouter } from '@podlaunch/server'
 

@@ -6,7 +6,14 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
 import { startTestServer, type TestServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, PodlaunchError, WaitForDeploymentError, WaitTimeoutError, type DeploymentEvent, type PodlaunchClient } from './index.js'
+import {
+  createClient,
+  PodlaunchError,
+  WaitForDeploymentError,
+  WaitTimeoutError,
+  type DeploymentEvent,
+  type PodlaunchClient,
+} from './index.js'
 
 const TRAINER = [
   'import json, os',
@@ -26,7 +33,10 @@ beforeAll(async () => {
   database = await createTestDatabase()
   dir = await mkdtemp(join(tmpdir(), 'podlaunch-sdk-'))
   local = createLocalProvider({ rootDir: join(dir, 'pods'), graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
-  server = await startTestServer(database.db, { providers: { local }, config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } } })
+  server = await startTestServer(database.db, {
+    providers: { local },
+    config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
+  })
   client = createClient({ url: server.url, apiKey: (await server.user('sdk')).apiKey })
 }, 60_000)
 

@@ -23,7 +23,16 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 async function storedArtifact(bytes: Buffer, sha = sha256(bytes)): Promise<string> {
   const deployment = await database.db
     .insertInto('deployments')
-    .values({ owner_id: user.id, name: 'trained', provider: 'local', status: 'succeeded', spec: '{}', script: '#!/bin/bash\n', script_sha256: '0'.repeat(64), keep_alive_s: 0 })
+    .values({
+      owner_id: user.id,
+      name: 'trained',
+      provider: 'local',
+      status: 'succeeded',
+      spec: '{}',
+      script: '#!/bin/bash\n',
+      script_sha256: '0'.repeat(64),
+      keep_alive_s: 0,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const key = randomUUID()
@@ -31,7 +40,15 @@ async function storedArtifact(bytes: Buffer, sha = sha256(bytes)): Promise<strin
   await writeFile(join(deps.config.artifactsDir, key), bytes)
   const row = await database.db
     .insertInto('artifacts')
-    .values({ deployment_id: deployment.id, name: 'artifacts.tar.zst', size_bytes: bytes.length, sha256: sha, status: 'complete', storage_key: key, received_bytes: bytes.length })
+    .values({
+      deployment_id: deployment.id,
+      name: 'artifacts.tar.zst',
+      size_bytes: bytes.length,
+      sha256: sha,
+      status: 'complete',
+      storage_key: key,
+      received_bytes: bytes.length,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
@@ -128,7 +145,8 @@ describe('client.downloadArtifact', () => {
     const stripping = createClient({
       url: http.url,
       apiKey: user.apiKey,
-      fetch: (input, init) => fetch(String(input).includes('/v1/artifacts/download') ? String(input).replace(/\?token=[^&]*/, '') : input, init),
+      fetch: (input, init) =>
+        fetch(String(input).includes('/v1/artifacts/download') ? String(input).replace(/\?token=[^&]*/, '') : input, init),
     })
     const error = await stripping.downloadArtifact(id, { path: join(dir, 'refused') }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(DownloadArtifactError)

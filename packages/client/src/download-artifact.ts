@@ -41,7 +41,8 @@ export async function downloadArtifact(
   id: string,
   options: DownloadArtifactOptions,
 ): Promise<ArtifactInfo & { path?: string }> {
-  if ((options.path === undefined) === (options.stream === undefined)) throw new DownloadArtifactError('BAD_REQUEST', 'pass exactly one of path or stream')
+  if ((options.path === undefined) === (options.stream === undefined))
+    throw new DownloadArtifactError('BAD_REQUEST', 'pass exactly one of path or stream')
   const info = await trpc.artifacts.get.query({ id }).catch(fromTrpcError)
   const link = await trpc.artifacts.createDownloadUrl
     .mutate({ id, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) })
@@ -67,7 +68,8 @@ export async function downloadArtifact(
         if (res.status !== 200 && res.status !== 206) throw await errorFromResponse(DownloadArtifactError, res, 'the download')
         if (res.status === 200 && received > 0) {
           // The server sent everything again (the ETag changed or Range was ignored): start over.
-          if (!(await sink.restart())) throw new DownloadArtifactError('CONFLICT', 'the artifact changed during the download and the stream cannot rewind')
+          if (!(await sink.restart()))
+            throw new DownloadArtifactError('CONFLICT', 'the artifact changed during the download and the stream cannot rewind')
           hash = createHash('sha256')
           received = 0
         }
@@ -88,12 +90,16 @@ export async function downloadArtifact(
       } catch (error) {
         if (error instanceof DownloadArtifactError) throw error
         failures = received > before ? 1 : failures + 1
-        if (failures >= maxAttempts) throw new DownloadArtifactError('NETWORK_ERROR', `the download failed ${failures} times without progress`, undefined, { cause: error })
+        if (failures >= maxAttempts)
+          throw new DownloadArtifactError('NETWORK_ERROR', `the download failed ${failures} times without progress`, undefined, {
+            cause: error,
+          })
         await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures, 5000)))
       }
     }
     const sha256 = hash.digest('hex')
-    if (received !== info.sizeBytes) throw new DownloadArtifactError('SIZE_MISMATCH', `received ${received} bytes, the artifact has ${info.sizeBytes}`)
+    if (received !== info.sizeBytes)
+      throw new DownloadArtifactError('SIZE_MISMATCH', `received ${received} bytes, the artifact has ${info.sizeBytes}`)
     const announced = digest ? Buffer.from(digest.replace(/^sha-256=:|:$/g, ''), 'base64').toString('hex') : info.sha256
     if (sha256 !== info.sha256 || announced !== info.sha256) {
       throw new DownloadArtifactError('CHECKSUM_MISMATCH', `the received bytes hash to ${sha256}, the artifact's sha256 is ${info.sha256}`)

@@ -107,7 +107,8 @@ describe('client.uploadDataset', () => {
     const proxied = createClient({
       url: http.url,
       apiKey: user.apiKey,
-      fetch: (input, init) => (init?.method === 'PUT' ? Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502 })) : fetch(input, init)),
+      fetch: (input, init) =>
+        init?.method === 'PUT' ? Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502 })) : fetch(input, init),
     })
     expect(await failure(proxied.uploadDataset({ name: 'x', file }))).toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 502 })
   })

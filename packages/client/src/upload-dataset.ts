@@ -48,7 +48,12 @@ export async function uploadDataset(
 ): Promise<UploadedDataset> {
   const source = await sourceOf(options)
   const created = await trpc.datasets.create
-    .mutate({ name: options.name, filename: source.filename, sizeBytes: source.sizeBytes, ...(source.sha256 ? { sha256: source.sha256 } : {}) })
+    .mutate({
+      name: options.name,
+      filename: source.filename,
+      sizeBytes: source.sizeBytes,
+      ...(source.sha256 ? { sha256: source.sha256 } : {}),
+    })
     .catch(fromTrpcError)
   const hasher = source.sha256 ? undefined : await createSha256()
   let sent = 0
@@ -79,7 +84,8 @@ export async function uploadDataset(
   if (!res.ok) throw await errorFromResponse(UploadDatasetError, res, 'the upload')
   // The success answer's shape is the server's `{ dataset }` (the type says so; no schema here).
   const answer = (await res.json().catch(() => ({}))) as { dataset?: UploadedDataset }
-  if (!answer.dataset) throw new UploadDatasetError('UNEXPECTED_RESPONSE', `the upload answered ${res.status} without a dataset`, res.status)
+  if (!answer.dataset)
+    throw new UploadDatasetError('UNEXPECTED_RESPONSE', `the upload answered ${res.status} without a dataset`, res.status)
   const ours = source.sha256 ?? hasher?.digest()
   if (answer.dataset.sha256 !== ours) {
     // A ready dataset with other bytes than ours must not stay around to be trained on.

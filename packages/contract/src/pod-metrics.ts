@@ -24,7 +24,8 @@ export function parseMetricLine(line: string): MetricPoint[] | string {
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'number') continue // labels such as "epoch_name" are not metrics
     if (!Number.isFinite(value)) return `metric ${name} is not a finite number`
-    if (name.length > POD_BATCH_LIMITS.metricNameLength) return `metric names must be at most ${POD_BATCH_LIMITS.metricNameLength} characters`
+    if (name.length > POD_BATCH_LIMITS.metricNameLength)
+      return `metric names must be at most ${POD_BATCH_LIMITS.metricNameLength} characters`
     points.push({ name, step, value })
   }
   return points

@@ -24,7 +24,8 @@ describe('pod batch schema', () => {
   it('takes only the statuses and reasons a pod may send', () => {
     const status = (fields: Record<string, unknown>) => PodEventSchema.safeParse({ type: 'status', at, ...fields }).success
     for (const s of POD_STATUSES) expect(status({ status: s })).toBe(true)
-    for (const s of DEPLOYMENT_STATUSES.filter((s) => !(POD_STATUSES as readonly string[]).includes(s))) expect(status({ status: s })).toBe(false)
+    for (const s of DEPLOYMENT_STATUSES.filter((s) => !(POD_STATUSES as readonly string[]).includes(s)))
+      expect(status({ status: s })).toBe(false)
     for (const r of POD_FAILURE_REASONS) expect(status({ status: 'failed', reason: r })).toBe(true)
     expect(status({ status: 'failed', reason: 'heartbeat_lost' })).toBe(false)
     expect(POD_FAILURE_REASONS.every((r) => (FAILURE_REASONS as readonly string[]).includes(r))).toBe(true)
@@ -59,7 +60,9 @@ describe('the script budgets', () => {
     expect(POD_SCRIPT_BUDGETS.metricLineBytes).toBeLessThanOrEqual(POD_BATCH_LIMITS.metricLineBytes)
     expect(POD_SCRIPT_BUDGETS.messageBytes + marker).toBeLessThanOrEqual(POD_BATCH_LIMITS.messageBytes)
     // Each tail line with its marker and newline.
-    expect(POD_SCRIPT_BUDGETS.tailLines * (POD_SCRIPT_BUDGETS.tailLineBytes + marker + 1)).toBeLessThanOrEqual(POD_BATCH_LIMITS.logTailBytes)
+    expect(POD_SCRIPT_BUDGETS.tailLines * (POD_SCRIPT_BUDGETS.tailLineBytes + marker + 1)).toBeLessThanOrEqual(
+      POD_BATCH_LIMITS.logTailBytes,
+    )
     // The envelope {"seq":<16 digits>,"events":[…]} is under 40 bytes.
     const envelope = utf8Bytes(`{"seq":${Number.MAX_SAFE_INTEGER},"events":[]}`)
     expect(envelope).toBeLessThan(40)

@@ -12,7 +12,12 @@ export const POD_STATUSES = ['starting', 'downloading', 'training', 'succeeded',
 export type PodStatus = (typeof POD_STATUSES)[number]
 
 /** The failure reasons a pod may give; the others are what the server and reconciler find. */
-export const POD_FAILURE_REASONS = ['setup_failed', 'download_failed', 'checksum_mismatch', 'training_failed'] as const satisfies readonly FailureReason[]
+export const POD_FAILURE_REASONS = [
+  'setup_failed',
+  'download_failed',
+  'checksum_mismatch',
+  'training_failed',
+] as const satisfies readonly FailureReason[]
 export type PodFailureReason = (typeof POD_FAILURE_REASONS)[number]
 
 const utf8Max = (max: number, what: string) =>
@@ -49,7 +54,14 @@ const ReportEvent = z.object({
   data: SmallObject.optional(),
 })
 
-export const PodEventSchema = z.discriminatedUnion('type', [StatusEvent, LogEvent, MetricEvent, HeartbeatEvent, TerminateRequestEvent, ReportEvent])
+export const PodEventSchema = z.discriminatedUnion('type', [
+  StatusEvent,
+  LogEvent,
+  MetricEvent,
+  HeartbeatEvent,
+  TerminateRequestEvent,
+  ReportEvent,
+])
 export type PodEvent = z.infer<typeof PodEventSchema>
 
 export const PodBatchSchema = z.object({

@@ -44,7 +44,7 @@ describe('createDatabase', () => {
     await db.destroy()
   })
 
-  it('never runs a plain query inside another caller\'s open transaction', async () => {
+  it("never runs a plain query inside another caller's open transaction", async () => {
     const db = createDatabase()
     await sql`CREATE TABLE marks (n int)`.execute(db)
     let inside!: () => void

@@ -14,9 +14,7 @@ export interface CreateDatabaseOptions {
   maxConnections?: number | undefined
 }
 
-export type DatabaseBackend =
-  | { kind: 'postgres'; url: string; pool: pg.Pool }
-  | { kind: 'pglite'; pglite: PGlite }
+export type DatabaseBackend = { kind: 'postgres'; url: string; pool: pg.Pool } | { kind: 'pglite'; pglite: PGlite }
 
 const backends = new WeakMap<Kysely<Database>, DatabaseBackend>()
 

@@ -41,8 +41,17 @@ describe(`migrate on ${engine}`, () => {
     const tables = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`.execute(db)
     expect(tables.rows.map((row) => row.table_name)).toEqual(
-      expect.arrayContaining(['users', 'api_keys', 'datasets', 'deployments', 'deployment_events',
-        'deployment_logs', 'deployment_metrics', 'token_revocations', 'download_log']),
+      expect.arrayContaining([
+        'users',
+        'api_keys',
+        'datasets',
+        'deployments',
+        'deployment_events',
+        'deployment_logs',
+        'deployment_metrics',
+        'token_revocations',
+        'download_log',
+      ]),
     )
   })
 
@@ -90,8 +99,10 @@ describe(`migrate on ${engine}`, () => {
     // On Postgres the second migrator is a separate pool, as another process would be.
     const second = usingPostgres ? first.connect() : first.db
     const dir = await migrationsCopy()
-    await writeFile(join(dir, '9999_counter.sql'),
-      'CREATE TABLE IF NOT EXISTS applied_count (n int);\nINSERT INTO applied_count VALUES (1);')
+    await writeFile(
+      join(dir, '9999_counter.sql'),
+      'CREATE TABLE IF NOT EXISTS applied_count (n int);\nINSERT INTO applied_count VALUES (1);',
+    )
     const [a, b] = await Promise.all([migrate(first.db, { dir }), migrate(second, { dir })])
     expect([...a.applied, ...b.applied].sort()).toEqual([...(await readMigrations()).map((file) => file.name), '9999_counter.sql'])
     const count = await sql<{ n: string }>`SELECT count(*)::text AS n FROM applied_count`.execute(first.db)

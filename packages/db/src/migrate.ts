@@ -50,10 +50,7 @@ export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<Migr
  * takes a transaction-scoped advisory lock, so concurrent migrators apply each file once.
  * Refuses to run when an applied file changed or disappeared.
  */
-export async function migrate(
-  db: Kysely<Database>,
-  options: { dir?: string } = {},
-): Promise<MigrateResult> {
+export async function migrate(db: Kysely<Database>, options: { dir?: string } = {}): Promise<MigrateResult> {
   const files = await readMigrations(options.dir)
   await db.transaction().execute(async (trx) => {
     await lock(trx)
@@ -75,25 +72,14 @@ export async function migrate(
     const didApply = await db.transaction().execute(async (trx) => {
       await lock(trx)
       // Another process may have applied it while we waited for the lock.
-      const row = await trx
-        .selectFrom('schema_migrations')
-        .select('checksum')
-        .where('name', '=', file.name)
-        .executeTakeFirst()
+      const row = await trx.selectFrom('schema_migrations').select('checksum').where('name', '=', file.name).executeTakeFirst()
       if (row) return false
       try {
         await sql.raw(MULTI_STATEMENT_MARKER + file.sql).execute(trx)
       } catch (error) {
-        throw new MigrationError(
-          'MIGRATION_FAILED',
-          `migration ${file.name} failed: ${(error as Error).message}`,
-          { cause: error },
-        )
+        throw new MigrationError('MIGRATION_FAILED', `migration ${file.name} failed: ${(error as Error).message}`, { cause: error })
       }
-      await trx
-        .insertInto('schema_migrations')
-        .values({ name: file.name, checksum: file.checksum })
-        .execute()
+      await trx.insertInto('schema_migrations').values({ name: file.name, checksum: file.checksum }).execute()
       return true
     })
     ;(didApply ? result.applied : result.alreadyApplied).push(file.name)
@@ -115,10 +101,7 @@ function verifyApplied(files: MigrationFile[], applied: Map<string, string>) {
   for (const [name, checksum] of applied) {
     const file = byName.get(name)
     if (!file) {
-      throw new MigrationError(
-        'MIGRATION_MISSING',
-        `migration ${name} was applied to this database but its file is missing; restore it`,
-      )
+      throw new MigrationError('MIGRATION_MISSING', `migration ${name} was applied to this database but its file is missing; restore it`)
     }
     if (file.checksum !== checksum) {
       throw new MigrationError(

@@ -56,12 +56,13 @@ function routeScripts(pglite: PGlite): KyselyPGlite {
       return pglite.waitReady
     },
     close: () => pglite.close(),
-    query: ((text: string, params?: unknown[], options?: object) =>
-      runQuery(pglite, text, params, options)) as KyselyPGlite['query'],
+    query: ((text: string, params?: unknown[], options?: object) => runQuery(pglite, text, params, options)) as KyselyPGlite['query'],
     transaction: (callback) =>
       pglite.transaction((tx) =>
-        callback({ ...tx, query: ((text: string, params?: unknown[], options?: object) =>
-          runQuery(tx, text, params, options)) as typeof tx.query }),
+        callback({
+          ...tx,
+          query: ((text: string, params?: unknown[], options?: object) => runQuery(tx, text, params, options)) as typeof tx.query,
+        }),
       ),
   }
 }

@@ -41,7 +41,6 @@ export interface DatasetsTable {
   updated_at: DefaultTimestamp
 }
 
-
 export interface DeploymentsTable {
   id: Generated<string>
   owner_id: string

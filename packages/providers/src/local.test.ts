@@ -25,7 +25,7 @@ function request(deploymentId: string, script: string, env: Record<string, strin
 }
 
 async function waitForStatus(podId: string, status: LocalPod['status']): Promise<LocalPod> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     const pod = await provider.getPod(podId)
     if (pod?.status === status) return pod
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -50,9 +50,13 @@ describe('local provider', () => {
   it('runs the script in its own work directory with the pod env and records the exit code', async () => {
     const secret = 'https://example.test/x?token=abc.def'
     const created = await provider.createPod(
-      request('dep-1', 'echo hi; echo "$PODLAUNCH_X" > out; echo "$PODLAUNCH_WORKDIR|$PODLAUNCH_POD_ID|${SECRET_FROM_HOST:-none}" > where; exit 3', {
-        PODLAUNCH_X: secret,
-      }),
+      request(
+        'dep-1',
+        'echo hi; echo "$PODLAUNCH_X" > out; echo "$PODLAUNCH_WORKDIR|$PODLAUNCH_POD_ID|${SECRET_FROM_HOST:-none}" > where; exit 3',
+        {
+          PODLAUNCH_X: secret,
+        },
+      ),
     )
     expect(created).toMatchObject({ name: 'podlaunch-dep-1', status: 'running', gpuType: 'local', costPerHr: 0 })
     const pod = await waitForStatus(created.podId, 'exited')
@@ -130,7 +134,9 @@ describe('local provider', () => {
   it('refuses to start when the signal already fired', async () => {
     const controller = new AbortController()
     controller.abort()
-    await expect(provider.createPod(request('dep-abort', 'exit 0'), { signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' })
+    await expect(provider.createPod(request('dep-abort', 'exit 0'), { signal: controller.signal })).rejects.toMatchObject({
+      code: 'aborted',
+    })
     expect(await provider.listPods('podlaunch-')).toEqual([])
   })
 })

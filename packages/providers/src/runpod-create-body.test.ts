@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('bootstrapArgs', () => {
   it('delivers any script byte for byte and runs it', () => {
     // One bash runs every sample: spawning from the test process costs ~150 ms each here.
-    const tails = [...fc.sample(fc.string({ unit: 'binary', maxLength: 400 }), 100), "'\"$(x)`y`\\", '\n\r\t ']
+    const tails = [...fc.sample(fc.string({ unit: 'binary', maxLength: 400 }), 100), '\'"$(x)`y`\\', '\n\r\t ']
     // The first line exits, so the arbitrary text after it is only data.
     const scripts = tails.map((tail, i) => `printf ran > ran-${i}; exit 0\n${tail}`)
     scripts.forEach((script, i) => writeFileSync(join(dir, `args-${i}`), bootstrapArgs(script, '/nonexistent')))
@@ -60,7 +60,11 @@ describe('answers', () => {
       gpuType: 'NVIDIA L4',
       costPerHr: 0,
     })
-    expect(toProviderPod({ id: 'p1', name: 'n', status: 'MIGRATING' })).toMatchObject({ status: 'provisioning', gpuType: null, costPerHr: null })
+    expect(toProviderPod({ id: 'p1', name: 'n', status: 'MIGRATING' })).toMatchObject({
+      status: 'provisioning',
+      gpuType: null,
+      costPerHr: null,
+    })
     expect(toProviderPod({ name: 'n' })).toBeUndefined()
   })
 

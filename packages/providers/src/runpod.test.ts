@@ -34,7 +34,14 @@ afterAll(async () => {
 })
 
 beforeEach(() => {
-  Object.assign(sim.faults, { noCapacity: [], rateLimit: null, serverErrors: 0, latencyMs: 0, forbiddenGpus: [], insufficientBalance: false })
+  Object.assign(sim.faults, {
+    noCapacity: [],
+    rateLimit: null,
+    serverErrors: 0,
+    latencyMs: 0,
+    forbiddenGpus: [],
+    insufficientBalance: false,
+  })
   sim.createRequests.length = 0
   skipBodyCheck = false
 })
@@ -101,7 +108,7 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 }
 
 async function waitForFile(path: string): Promise<string> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     if (existsSync(path)) {
       const text = readFileSync(path, 'utf8')
       if (text.endsWith('\n')) return text
@@ -183,7 +190,12 @@ describe('runpod provider against runpod-sim', () => {
     expect(rec.calls.map((c) => c.method)).toEqual(['POST', 'GET', 'GET', 'POST'])
     expect(rec.sleeps).toEqual([10, 10])
     expect(sim.createRequests).toHaveLength(2)
-    expect(sim.pods().filter((p) => p.name === 'podlaunch-dep-500').map((p) => p.id)).toEqual([pod.podId])
+    expect(
+      sim
+        .pods()
+        .filter((p) => p.name === 'podlaunch-dep-500')
+        .map((p) => p.id),
+    ).toEqual([pod.podId])
   })
 
   it('adopts the pod a lost create answer hid instead of creating a second one', async () => {
@@ -198,7 +210,12 @@ describe('runpod provider against runpod-sim', () => {
     }
     const pod = await provider({ fetch: dropFirstCreate }).createPod(request('dep-lost'))
     expect(sim.createRequests).toHaveLength(1)
-    expect(sim.pods().filter((p) => p.name === 'podlaunch-dep-lost').map((p) => p.id)).toEqual([pod.podId])
+    expect(
+      sim
+        .pods()
+        .filter((p) => p.name === 'podlaunch-dep-lost')
+        .map((p) => p.id),
+    ).toEqual([pod.podId])
   })
 
   const refusals: [string, Partial<RunpodProviderOptions>, () => void, number][] = [
@@ -272,9 +289,7 @@ describe('runpod provider against runpod-sim', () => {
     expect(sim.pod(pod.podId)).toMatchObject({ status: 'TERMINATED', running: false })
     expect(await runpod.getPod(pod.podId)).toBeUndefined()
     await runpod.terminatePod(pod.podId)
-    expect(rec.calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(
-      Array(3).fill(`${sim.url}/pods/${pod.podId}`),
-    )
+    expect(rec.calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(Array(3).fill(`${sim.url}/pods/${pod.podId}`))
   })
 
   it('lists pods by name prefix', async () => {

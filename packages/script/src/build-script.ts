@@ -1,11 +1,11 @@
-import { protocolBudgets } from './protocol-budgets.ts';
-import { RUNTIME_SH } from './runtime-sh.ts';
-import { BootstrapSpecSchema } from './schema.ts';
-import type { BootstrapSpec, BootstrapSpecInput } from './schema.ts';
-import { shellQuote } from './shell-quote.ts';
+import { protocolBudgets } from './protocol-budgets.ts'
+import { RUNTIME_SH } from './runtime-sh.ts'
+import { BootstrapSpecSchema } from './schema.ts'
+import type { BootstrapSpec, BootstrapSpecInput } from './schema.ts'
+import { shellQuote } from './shell-quote.ts'
 
 /** Bumped whenever the generated script changes shape, so stored scripts can be told apart. */
-export const SCRIPT_VERSION = '2';
+export const SCRIPT_VERSION = '2'
 
 // SC2016 is disabled file-wide: user values sit in single quotes precisely so
 // that nothing in them expands.
@@ -17,7 +17,7 @@ const HEADER = `#!/usr/bin/env bash
 set -Eeuo pipefail
 # Tracing would print the pod token as curl's config is written: off even under bash -x.
 { set +x; } 2>/dev/null
-`;
+`
 
 /**
  * Builds the bootstrap script for a spec. Validates with BootstrapSpecSchema
@@ -25,8 +25,8 @@ set -Eeuo pipefail
  * gives the same bytes, env entries are sorted so key order does not matter.
  */
 export function buildBootstrapScript(input: BootstrapSpecInput): string {
-  const spec = BootstrapSpecSchema.parse(input);
-  return [HEADER, protocolBudgets(), settings(spec), userEnv(spec), writeFiles(spec), RUNTIME_SH, '', 'pl_main "$@"', ''].join('\n');
+  const spec = BootstrapSpecSchema.parse(input)
+  return [HEADER, protocolBudgets(), settings(spec), userEnv(spec), writeFiles(spec), RUNTIME_SH, '', 'pl_main "$@"', ''].join('\n')
 }
 
 function settings(spec: BootstrapSpec): string {
@@ -40,30 +40,30 @@ function settings(spec: BootstrapSpec): string {
     ['PL_MAX_RUNTIME', spec.maxRuntimeSeconds === undefined ? '' : String(spec.maxRuntimeSeconds)],
     ['PL_ON_FINISH', spec.onFinish],
     ['PL_TRAIN_COMMAND', spec.trainCommand],
-  ];
-  const lines = vars.map(([name, value]) => `${name}=${shellQuote(value)}`);
+  ]
+  const lines = vars.map(([name, value]) => `${name}=${shellQuote(value)}`)
   // An array, so paths with spaces stay whole; empty means no artifact phase.
-  lines.push(`PL_ARTIFACT_PATHS=(${(spec.artifacts?.paths ?? []).map(shellQuote).join(' ')})`);
-  return lines.join('\n') + '\n';
+  lines.push(`PL_ARTIFACT_PATHS=(${(spec.artifacts?.paths ?? []).map(shellQuote).join(' ')})`)
+  return lines.join('\n') + '\n'
 }
 
 // Names are not quoted: the schema holds them to ^[A-Z_][A-Z0-9_]*$, which is
 // exactly the set of words bash accepts there.
 function userEnv(spec: BootstrapSpec): string {
-  const names = Object.keys(spec.env).sort();
-  const lines = names.map((name) => `  export ${name}=${shellQuote(spec.env[name] ?? '')}`);
-  return ['pl_user_env() {', ...(lines.length ? lines : ['  :']), '}', ''].join('\n');
+  const names = Object.keys(spec.env).sort()
+  const lines = names.map((name) => `  export ${name}=${shellQuote(spec.env[name] ?? '')}`)
+  return ['pl_user_env() {', ...(lines.length ? lines : ['  :']), '}', ''].join('\n')
 }
 
 function writeFiles(spec: BootstrapSpec): string {
-  const lines = spec.files.map((f) => `  pl_write_file ${shellQuote(f.path)} ${shellQuote(f.content)}`);
-  const byMode = new Map<string, string[]>();
+  const lines = spec.files.map((f) => `  pl_write_file ${shellQuote(f.path)} ${shellQuote(f.content)}`)
+  const byMode = new Map<string, string[]>()
   for (const f of spec.files) {
-    const mode = f.mode.toString(8).padStart(4, '0');
-    byMode.set(mode, [...(byMode.get(mode) ?? []), f.path]);
+    const mode = f.mode.toString(8).padStart(4, '0')
+    byMode.set(mode, [...(byMode.get(mode) ?? []), f.path])
   }
   for (const [mode, paths] of [...byMode].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  pl_chmod_files ${[mode, ...paths].map(shellQuote).join(' ')}`);
+    lines.push(`  pl_chmod_files ${[mode, ...paths].map(shellQuote).join(' ')}`)
   }
-  return ['pl_write_files() {', ...(lines.length ? lines : ['  :']), '}', ''].join('\n');
+  return ['pl_write_files() {', ...(lines.length ? lines : ['  :']), '}', ''].join('\n')
 }

@@ -1,12 +1,11 @@
 // The deployment spec as users send it, and the one mapping from it to the bootstrap spec.
 // Server (create, previewScript) and clients (live preview) both go through
 // `buildDeploymentScript`, so a preview's sha256 equals what the server stores.
-import { PROVIDERS, type ProviderName } from '@podlaunch/contract';
-import { z } from 'zod';
-import { buildBootstrapScript } from './build-script.ts';
-import { ArtifactsSchema, BootstrapSpecSchema, DatasetFilenameSchema, DEFAULT_ARTIFACT_PATHS, LIMITS } from './schema.ts';
-import { sha256Hex } from './sha256.ts';
-
+import { PROVIDERS, type ProviderName } from '@podlaunch/contract'
+import { z } from 'zod'
+import { buildBootstrapScript } from './build-script.ts'
+import { ArtifactsSchema, BootstrapSpecSchema, DatasetFilenameSchema, DEFAULT_ARTIFACT_PATHS, LIMITS } from './schema.ts'
+import { sha256Hex } from './sha256.ts'
 
 /** RunPod GPU type ids change; any id of this shape is accepted, the list is a hint for forms. */
 export const KNOWN_GPU_TYPES = [
@@ -28,15 +27,15 @@ export const KNOWN_GPU_TYPES = [
   'NVIDIA H100 NVL',
   'NVIDIA H200',
   'NVIDIA B200',
-] as const;
+] as const
 
 export const GpuTypeIdSchema = z
   .string()
   .min(1, { error: 'GPU type ids must not be empty' })
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/()]*$/, { error: 'GPU type ids are names like "NVIDIA GeForce RTX 4090"' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/()]*$/, { error: 'GPU type ids are names like "NVIDIA GeForce RTX 4090"' })
 
-const bootstrapFields = BootstrapSpecSchema.pick({ trainCommand: true, files: true, env: true });
+const bootstrapFields = BootstrapSpecSchema.pick({ trainCommand: true, files: true, env: true })
 
 export const DeploymentSpecSchema = bootstrapFields.extend({
   name: z.string().trim().min(1, { error: 'name must not be empty' }).max(100),
@@ -50,7 +49,13 @@ export const DeploymentSpecSchema = bootstrapFields.extend({
       .refine((types) => new Set(types).size === types.length, { error: 'gpu.types must not repeat a type' }),
     count: z.number().int().min(1).max(8).default(1),
   }),
-  image: z.string().trim().min(1).max(300).regex(/^[^\s'"\\]+$/, { error: 'image must be an image reference without spaces or quotes' }).optional(),
+  image: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .regex(/^[^\s'"\\]+$/, { error: 'image must be an image reference without spaces or quotes' })
+    .optional(),
   cloud: z.enum(['SECURE', 'COMMUNITY']).optional(),
   diskGb: z.number().int().min(1).max(4000).optional(),
   keepAliveSeconds: z.number().int().min(0).max(LIMITS.keepAliveSeconds).optional(),
@@ -59,29 +64,29 @@ export const DeploymentSpecSchema = bootstrapFields.extend({
   idempotencyKey: z.string().min(1).max(200).optional(),
   /** Default: `{paths: ["output"]}`; `{paths: []}` turns the artifact phase off. */
   artifacts: ArtifactsSchema.optional(),
-});
+})
 
-export type DeploymentSpec = z.output<typeof DeploymentSpecSchema>;
-export type DeploymentSpecInput = z.input<typeof DeploymentSpecSchema>;
+export type DeploymentSpec = z.output<typeof DeploymentSpecSchema>
+export type DeploymentSpecInput = z.input<typeof DeploymentSpecSchema>
 
 /** Server-side settings that shape the script; the server publishes them for previews. */
 export interface ScriptDefaults {
-  defaultProvider: ProviderName;
-  defaultImage: string;
-  keepAliveSeconds: number;
-  maxRuntimeSeconds: number;
-  maxRuntimeCapSeconds: number;
-  heartbeatSeconds: number;
-  shipIntervalSeconds: number;
+  defaultProvider: ProviderName
+  defaultImage: string
+  keepAliveSeconds: number
+  maxRuntimeSeconds: number
+  maxRuntimeCapSeconds: number
+  heartbeatSeconds: number
+  shipIntervalSeconds: number
 }
 
 export interface ResolvedDeployment {
-  provider: ProviderName;
-  image: string;
-  keepAliveSeconds: number;
-  maxRuntimeSeconds: number;
-  script: string;
-  sha256: string;
+  provider: ProviderName
+  image: string
+  keepAliveSeconds: number
+  maxRuntimeSeconds: number
+  script: string
+  sha256: string
 }
 
 /**
@@ -92,13 +97,13 @@ export async function buildDeploymentScript(
   spec: DeploymentSpec,
   context: { datasetFilename: string; defaults: ScriptDefaults },
 ): Promise<ResolvedDeployment> {
-  const { defaults } = context;
-  const provider = spec.provider ?? defaults.defaultProvider;
-  const maxRuntimeSeconds = spec.maxRuntimeSeconds ?? defaults.maxRuntimeSeconds;
+  const { defaults } = context
+  const provider = spec.provider ?? defaults.defaultProvider
+  const maxRuntimeSeconds = spec.maxRuntimeSeconds ?? defaults.maxRuntimeSeconds
   if (maxRuntimeSeconds > defaults.maxRuntimeCapSeconds) {
-    throw new RangeError(`maxRuntimeSeconds must be at most ${defaults.maxRuntimeCapSeconds} on this server`);
+    throw new RangeError(`maxRuntimeSeconds must be at most ${defaults.maxRuntimeCapSeconds} on this server`)
   }
-  const keepAliveSeconds = spec.keepAliveSeconds ?? defaults.keepAliveSeconds;
+  const keepAliveSeconds = spec.keepAliveSeconds ?? defaults.keepAliveSeconds
   const script = buildBootstrapScript({
     trainCommand: spec.trainCommand,
     files: spec.files,
@@ -110,7 +115,7 @@ export async function buildDeploymentScript(
     maxRuntimeSeconds,
     onFinish: provider === 'local' ? 'exit' : 'wait',
     artifacts: { paths: spec.artifacts?.paths ?? [...DEFAULT_ARTIFACT_PATHS] },
-  });
+  })
   return {
     provider,
     image: spec.image ?? defaults.defaultImage,
@@ -118,10 +123,10 @@ export async function buildDeploymentScript(
     maxRuntimeSeconds,
     script,
     sha256: await sha256Hex(script),
-  };
+  }
 }
 
 /** The name the dataset gets in the pod's work directory: its own name when that is safe there. */
 export function podDatasetFilename(original: string): string {
-  return DatasetFilenameSchema.safeParse(original).success ? original : 'dataset';
+  return DatasetFilenameSchema.safeParse(original).success ? original : 'dataset'
 }

@@ -1,4 +1,4 @@
-export { buildBootstrapScript, SCRIPT_VERSION } from './build-script.ts';
+export { buildBootstrapScript, SCRIPT_VERSION } from './build-script.ts'
 export {
   ArtifactsSchema,
   BOOTSTRAP_DEFAULTS,
@@ -17,16 +17,10 @@ export {
   OnFinishSchema,
   RESERVED_ENV_PREFIXES,
   WorkdirSchema,
-} from './schema.ts';
-export type { ArtifactsSpec, BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, OnFinish } from './schema.ts';
-export { ScriptError, shellQuote } from './shell-quote.ts';
-export type { ScriptErrorCode } from './shell-quote.ts';
-export { sha256Hex } from './sha256.ts';
-export {
-  buildDeploymentScript,
-  DeploymentSpecSchema,
-  GpuTypeIdSchema,
-  KNOWN_GPU_TYPES,
-  podDatasetFilename,
-} from './deployment-spec.ts';
-export type { DeploymentSpec, DeploymentSpecInput, ResolvedDeployment, ScriptDefaults } from './deployment-spec.ts';
+} from './schema.ts'
+export type { ArtifactsSpec, BootstrapSpec, BootstrapSpecInput, InlineFile, InlineFileInput, OnFinish } from './schema.ts'
+export { ScriptError, shellQuote } from './shell-quote.ts'
+export type { ScriptErrorCode } from './shell-quote.ts'
+export { sha256Hex } from './sha256.ts'
+export { buildDeploymentScript, DeploymentSpecSchema, GpuTypeIdSchema, KNOWN_GPU_TYPES, podDatasetFilename } from './deployment-spec.ts'
+export type { DeploymentSpec, DeploymentSpecInput, ResolvedDeployment, ScriptDefaults } from './deployment-spec.ts'

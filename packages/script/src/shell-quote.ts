@@ -1,12 +1,12 @@
 /** Stable codes for errors this package throws outside zod validation. */
-export type ScriptErrorCode = 'NUL_CHARACTER';
+export type ScriptErrorCode = 'NUL_CHARACTER'
 
 export class ScriptError extends Error {
-  readonly code: ScriptErrorCode;
+  readonly code: ScriptErrorCode
   constructor(code: ScriptErrorCode, message: string) {
-    super(message);
-    this.name = 'ScriptError';
-    this.code = code;
+    super(message)
+    this.name = 'ScriptError'
+    this.code = code
   }
 }
 
@@ -18,7 +18,7 @@ export class ScriptError extends Error {
  */
 export function shellQuote(value: string): string {
   if (value.includes('\0')) {
-    throw new ScriptError('NUL_CHARACTER', 'shellQuote: value contains a NUL character (\\0), which bash cannot hold');
+    throw new ScriptError('NUL_CHARACTER', 'shellQuote: value contains a NUL character (\\0), which bash cannot hold')
   }
-  return `'${value.replaceAll("'", "'\\''")}'`;
+  return `'${value.replaceAll("'", "'\\''")}'`
 }

@@ -96,5 +96,7 @@ export const DEFAULT_DEPLOYMENT_SETTINGS: ServerConfig['deployments'] = {
 
 /** Drops undefined values, so an unset setting keeps its default instead of erasing it. */
 function definedOnly<T extends object>(values: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> }
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>
+  }
 }

@@ -30,7 +30,12 @@ describe('the error table on the server', () => {
 
   it('lets the code alone fix the status: no status at the throw site, no code outside the table', () => {
     const error = new AppError('OFFSET_MISMATCH', 'continue at 5', { headers: { 'Upload-Offset': '5' }, details: { offset: 5 } })
-    expect([error.status, trpcCodeOf(error), error.headers, error.details]).toEqual([409, 'CONFLICT', { 'Upload-Offset': '5' }, { offset: 5 }])
+    expect([error.status, trpcCodeOf(error), error.headers, error.details]).toEqual([
+      409,
+      'CONFLICT',
+      { 'Upload-Offset': '5' },
+      { offset: 5 },
+    ])
     expectTypeOf(error.status).toEqualTypeOf<409>()
     expectTypeOf(new AppError('NOT_FOUND', 'x').code).toEqualTypeOf<'NOT_FOUND'>()
     // @ts-expect-error: a code outside the table

@@ -10,7 +10,8 @@ const t = initTRPC.context<Context>().create({
       cause instanceof AppError ? cause.code : cause instanceof ZodError ? 'VALIDATION_FAILED' : appCodeOfTrpc(error.code)
     // An unexpected error's message (a database's, a bug's) stays in the server's log.
     const internal = error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
-    const fieldErrors: Record<string, string[] | undefined> | undefined = cause instanceof ZodError ? z.flattenError(cause).fieldErrors : undefined
+    const fieldErrors: Record<string, string[] | undefined> | undefined =
+      cause instanceof ZodError ? z.flattenError(cause).fieldErrors : undefined
     return {
       ...shape,
       message: internal ? 'internal error' : shape.message,

@@ -68,7 +68,10 @@ describe('key rotation', () => {
 
 describe('createKeyring refuses', () => {
   const refuse = async (promise: Promise<unknown>, secret?: string) => {
-    const error = await promise.then(() => undefined, (reason: unknown) => reason)
+    const error = await promise.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )
     expect(error).toBeInstanceOf(KeyConfigError)
     if (secret) expect(String((error as Error).message)).not.toContain(secret)
   }

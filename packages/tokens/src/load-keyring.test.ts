@@ -20,7 +20,10 @@ afterEach(async () => {
 
 /** Expects a KeyConfigError naming `variable` whose message contains none of `secrets`. */
 async function expectConfigError(promise: Promise<unknown>, variable: string, secrets: string[] = []) {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason)
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
   expect(error).toBeInstanceOf(KeyConfigError)
   if (!(error instanceof KeyConfigError)) return
   expect(error.code).toBe('KEY_CONFIG_INVALID')

@@ -97,10 +97,7 @@ describe('mintToken refuses', () => {
   })
 
   it('a subject that is not the kind subject claim', async () => {
-    await expectTokenError(
-      mintToken(keyring, 'download', { ...base, subject: DEPLOYMENT_ID, ttlSeconds: 60 }),
-      'TOKEN_CLAIMS_INVALID',
-    )
+    await expectTokenError(mintToken(keyring, 'download', { ...base, subject: DEPLOYMENT_ID, ttlSeconds: 60 }), 'TOKEN_CLAIMS_INVALID')
   })
 
   it('claims the kind does not declare, and missing required claims', async () => {

@@ -30,11 +30,7 @@ export interface MintedToken {
  * Signs a token of `kind` with the keyring's signing key. `iat` and `nbf` are now, `exp` is
  * now + ttlSeconds, `jti` is a random UUID (the revocation key).
  */
-export async function mintToken<K extends TokenKind>(
-  keyring: Keyring,
-  kind: K,
-  options: MintTokenOptions<K>,
-): Promise<MintedToken> {
+export async function mintToken<K extends TokenKind>(keyring: Keyring, kind: K, options: MintTokenOptions<K>): Promise<MintedToken> {
   const spec = tokenKindSpec(kind)
   const { ttlSeconds } = options
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_TOKEN_TTL_SECONDS) {

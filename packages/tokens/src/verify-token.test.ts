@@ -5,17 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Ed25519PrivateJwk } from './key-material.ts'
 import type { Keyring } from './keyring.ts'
 import { mintToken } from './mint-token.ts'
-import {
-  at,
-  b64json,
-  DATASET_ID,
-  DEPLOYMENT_ID,
-  downloadPayload,
-  expectTokenError,
-  ISSUER,
-  signRaw,
-  testKeyring,
-} from './test-tokens.ts'
+import { at, b64json, DATASET_ID, DEPLOYMENT_ID, downloadPayload, expectTokenError, ISSUER, signRaw, testKeyring } from './test-tokens.ts'
 import { verifyToken } from './verify-token.ts'
 
 let keyring: Keyring
@@ -180,7 +170,10 @@ describe('verifyToken: random single-character changes', () => {
       let replacement = download[position]
       while (replacement === download[position]) replacement = alphabet[Math.floor(next() * alphabet.length)]
       const token = `${download.slice(0, position)}${replacement}${download.slice(position + 1)}`
-      const error: unknown = await verifyDownload(token).then(() => undefined, (reason: unknown) => reason)
+      const error: unknown = await verifyDownload(token).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      )
       expect(error, `position ${position}`).toBeInstanceOf(Error)
       expect(['TOKEN_MALFORMED', 'TOKEN_INVALID']).toContain((error as { code?: string }).code)
     }

@@ -73,7 +73,13 @@ export function ApiKeysPage() {
                 </td>
                 <td>{formatDateTime(key.createdAt)}</td>
                 <td>{formatDateTime(key.lastUsedAt)}</td>
-                <td>{key.revokedAt ? <span className="badge badge-muted">revoked {formatDateTime(key.revokedAt)}</span> : <span className="badge badge-success">active</span>}</td>
+                <td>
+                  {key.revokedAt ? (
+                    <span className="badge badge-muted">revoked {formatDateTime(key.revokedAt)}</span>
+                  ) : (
+                    <span className="badge badge-success">active</span>
+                  )}
+                </td>
                 <td className="row-actions">
                   {!key.revokedAt && (
                     <button type="button" className="danger" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>

@@ -16,7 +16,17 @@ interface ConfirmDialogProps {
  * A modal <dialog> in the page (not window.confirm): it traps focus, closes on Escape, and
  * tests can click its buttons like anyone else.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Keep it', danger, busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel = 'Keep it',
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   useEffect(() => {

@@ -26,7 +26,11 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
         </button>
       </div>
       <span className="muted" role="status">
-        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'Copying is not available here: select the text and copy it.' : ''}
+        {state === 'copied'
+          ? 'Copied to the clipboard.'
+          : state === 'failed'
+            ? 'Copying is not available here: select the text and copy it.'
+            : ''}
       </span>
     </div>
   )

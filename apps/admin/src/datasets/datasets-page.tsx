@@ -45,7 +45,8 @@ export function DatasetsPage() {
         <div className="card" aria-label="Signed download URL">
           <CopyField label={`Signed download URL for ${link.datasetName}`} value={link.url} testId="download-url" />
           <p className="hint">
-            Expires {formatDateTime(link.expiresAt)}. Anyone holding it can download the file until then; revoke it by its jti with tokens.revoke.
+            Expires {formatDateTime(link.expiresAt)}. Anyone holding it can download the file until then; revoke it by its jti with
+            tokens.revoke.
           </p>
         </div>
       )}
@@ -82,7 +83,12 @@ export function DatasetsPage() {
                 </td>
                 <td>{formatDateTime(d.createdAt)}</td>
                 <td className="row-actions">
-                  <button type="button" disabled={d.status !== 'ready' || download.isPending} onClick={() => getLink(d)} aria-label={`Download URL for ${d.name}`}>
+                  <button
+                    type="button"
+                    disabled={d.status !== 'ready' || download.isPending}
+                    onClick={() => getLink(d)}
+                    aria-label={`Download URL for ${d.name}`}
+                  >
                     Download URL
                   </button>
                   <button type="button" className="danger" onClick={() => setDeleting(d)} aria-label={`Delete ${d.name}`}>

@@ -6,7 +6,12 @@ import { formatBytes } from '../lib/format.ts'
 import { percentOf, putWithProgress, sameOriginUrl, sha256OfFile } from '../lib/upload.ts'
 import { useTRPC, useTRPCClient } from '../trpc.ts'
 
-type Phase = { step: 'idle' } | { step: 'hashing' } | { step: 'uploading'; sent: number; total: number } | { step: 'done'; name: string } | { step: 'failed'; message: string }
+type Phase =
+  | { step: 'idle' }
+  | { step: 'hashing' }
+  | { step: 'uploading'; sent: number; total: number }
+  | { step: 'done'; name: string }
+  | { step: 'failed'; message: string }
 
 /** datasets.create declares size (and sha256 when the file is small enough to hash here), then one PUT. */
 export function UploadForm() {
@@ -29,7 +34,12 @@ export function UploadForm() {
     try {
       setPhase({ step: 'hashing' })
       const sha256 = await sha256OfFile(file)
-      const created = await client.datasets.create.mutate({ name: datasetName, filename: file.name, sizeBytes: file.size, ...(sha256 ? { sha256 } : {}) })
+      const created = await client.datasets.create.mutate({
+        name: datasetName,
+        filename: file.name,
+        sizeBytes: file.size,
+        ...(sha256 ? { sha256 } : {}),
+      })
       void queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() })
       setPhase({ step: 'uploading', sent: 0, total: file.size })
       await putWithProgress({
@@ -69,7 +79,13 @@ export function UploadForm() {
       </div>
       <div className="field">
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} disabled={busy} placeholder={file?.name ?? 'defaults to the file name'} onChange={(event) => setName(event.target.value)} />
+        <input
+          id={nameId}
+          value={name}
+          disabled={busy}
+          placeholder={file?.name ?? 'defaults to the file name'}
+          onChange={(event) => setName(event.target.value)}
+        />
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={!file || busy}>
@@ -79,7 +95,9 @@ export function UploadForm() {
       {phase.step !== 'idle' && phase.step !== 'failed' && (
         <div className="progress-row">
           <progress max={100} value={percent} aria-label="Upload progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} />
-          <span role="status">{phase.step === 'hashing' ? 'Computing sha256…' : phase.step === 'done' ? `Uploaded ${phase.name} (100%)` : `${percent}%`}</span>
+          <span role="status">
+            {phase.step === 'hashing' ? 'Computing sha256…' : phase.step === 'done' ? `Uploaded ${phase.name} (100%)` : `${percent}%`}
+          </span>
         </div>
       )}
       {phase.step === 'failed' && (

@@ -5,7 +5,11 @@ import { formatAge, formatDateTime, formatDuration, formatUsd } from '../lib/for
 /** Where it runs, what it costs, and whether its pod still exists. */
 export function DeploymentFacts({ deployment: d }: { deployment: DeploymentDetail }) {
   const now = useNow()
-  const podState = !d.providerPodId ? 'no pod created' : d.podTerminatedAt ? `terminated ${formatDateTime(d.podTerminatedAt)}` : 'running (billing)'
+  const podState = !d.providerPodId
+    ? 'no pod created'
+    : d.podTerminatedAt
+      ? `terminated ${formatDateTime(d.podTerminatedAt)}`
+      : 'running (billing)'
   return (
     <dl className="facts">
       <div>

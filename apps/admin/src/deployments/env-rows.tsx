@@ -11,8 +11,20 @@ export function EnvRows({ value, onChange, errors }: { value: Row[]; onChange: (
       <legend>Environment variables</legend>
       {value.map((row, index) => (
         <div className="row env-row" key={index}>
-          <input aria-label={`Env name ${index + 1}`} placeholder="NAME" value={row.key} spellCheck={false} onChange={(e) => update(index, { key: e.target.value })} />
-          <input aria-label={`Env value ${index + 1}`} placeholder="value" value={row.value} spellCheck={false} onChange={(e) => update(index, { value: e.target.value })} />
+          <input
+            aria-label={`Env name ${index + 1}`}
+            placeholder="NAME"
+            value={row.key}
+            spellCheck={false}
+            onChange={(e) => update(index, { key: e.target.value })}
+          />
+          <input
+            aria-label={`Env value ${index + 1}`}
+            placeholder="value"
+            value={row.value}
+            spellCheck={false}
+            onChange={(e) => update(index, { value: e.target.value })}
+          />
           <button type="button" aria-label={`Remove env row ${index + 1}`} onClick={() => onChange(value.filter((_, i) => i !== index))}>
             ✕
           </button>

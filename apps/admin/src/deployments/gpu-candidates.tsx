@@ -12,7 +12,15 @@ export function moveItem<T>(list: readonly T[], index: number, delta: number): T
 }
 
 /** Ordered GPU types: the provider tries them first to last when one has no capacity. */
-export function GpuCandidates({ value, onChange, errors }: { value: string[]; onChange: (next: string[]) => void; errors?: string[] | undefined }) {
+export function GpuCandidates({
+  value,
+  onChange,
+  errors,
+}: {
+  value: string[]
+  onChange: (next: string[]) => void
+  errors?: string[] | undefined
+}) {
   const inputId = useId()
   const listId = useId()
   const [draft, setDraft] = useState('')
@@ -32,7 +40,12 @@ export function GpuCandidates({ value, onChange, errors }: { value: string[]; on
               {index + 1}. {type}
             </span>
             <span className="row-actions">
-              <button type="button" aria-label={`Move ${type} up`} disabled={index === 0} onClick={() => onChange(moveItem(value, index, -1))}>
+              <button
+                type="button"
+                aria-label={`Move ${type} up`}
+                disabled={index === 0}
+                onClick={() => onChange(moveItem(value, index, -1))}
+              >
                 ↑
               </button>
               <button

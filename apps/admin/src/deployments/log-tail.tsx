@@ -1,7 +1,17 @@
 import { useEffect, useRef } from 'react'
 import type { LogLine } from '../lib/api-types.ts'
 
-export function LogTail({ lines, error, loaded, live }: { lines: readonly LogLine[]; error: string | null; loaded: boolean; live: boolean }) {
+export function LogTail({
+  lines,
+  error,
+  loaded,
+  live,
+}: {
+  lines: readonly LogLine[]
+  error: string | null
+  loaded: boolean
+  live: boolean
+}) {
   const ref = useRef<HTMLPreElement>(null)
   const pinned = useRef(true)
   // Follow new lines only while the reader sits at the bottom; scrolling up stops following.

@@ -59,7 +59,14 @@ export function NewDeploymentPage() {
       </div>
       <div className="new-deployment">
         <form className="card form" onSubmit={submit} noValidate aria-label="New deployment">
-          <TextField label="Name" value={form.name} onChange={(v) => set('name', v)} onBlur={() => touch('name')} errors={errorsOf('name')} placeholder="llama-finetune" />
+          <TextField
+            label="Name"
+            value={form.name}
+            onChange={(v) => set('name', v)}
+            onBlur={() => touch('name')}
+            errors={errorsOf('name')}
+            placeholder="llama-finetune"
+          />
           <div className="field">
             <label htmlFor={datasetSelectId}>Dataset</label>
             <select id={datasetSelectId} value={datasetId} onChange={(event) => set('datasetId', event.target.value)}>
@@ -79,7 +86,11 @@ export function NewDeploymentPage() {
           </div>
           <div className="field">
             <label htmlFor={providerSelectId}>Provider</label>
-            <select id={providerSelectId} value={form.provider} onChange={(event) => set('provider', event.target.value as SpecFormState['provider'])}>
+            <select
+              id={providerSelectId}
+              value={form.provider}
+              onChange={(event) => set('provider', event.target.value as SpecFormState['provider'])}
+            >
               <option value="">Server default{defaults.data ? ` (${defaults.data.defaultProvider})` : ''}</option>
               {PROVIDERS.map((p) => (
                 <option key={p} value={p} disabled={defaults.data ? !defaults.data.providers.includes(p) : false}>
@@ -90,8 +101,19 @@ export function NewDeploymentPage() {
             </select>
             <FieldErrorList id={`${providerSelectId}-errors`} errors={errorsOf('provider')} />
           </div>
-          <GpuCandidates value={form.gpuTypes} onChange={(v) => set('gpuTypes', v)} errors={validation.ok ? undefined : validation.errors['gpu.types']} />
-          <TextField label="GPU count" value={form.gpuCount} inputMode="numeric" onChange={(v) => set('gpuCount', v)} onBlur={() => touch('gpu.count')} errors={errorsOf('gpu.count')} />
+          <GpuCandidates
+            value={form.gpuTypes}
+            onChange={(v) => set('gpuTypes', v)}
+            errors={validation.ok ? undefined : validation.errors['gpu.types']}
+          />
+          <TextField
+            label="GPU count"
+            value={form.gpuCount}
+            inputMode="numeric"
+            onChange={(v) => set('gpuCount', v)}
+            onBlur={() => touch('gpu.count')}
+            errors={errorsOf('gpu.count')}
+          />
           <TextField
             label="Train command"
             multiline
@@ -103,7 +125,14 @@ export function NewDeploymentPage() {
             placeholder="python3 train.py --data $PODLAUNCH_DATASET_PATH"
           />
           <EnvRows value={form.env} onChange={(v) => set('env', v)} errors={validation.ok ? undefined : validation.errors['env']} />
-          <TextField label="Image" value={form.image} onChange={(v) => set('image', v)} onBlur={() => touch('image')} errors={errorsOf('image')} hint={defaults.data ? `Default: ${defaults.data.defaultImage}` : undefined} />
+          <TextField
+            label="Image"
+            value={form.image}
+            onChange={(v) => set('image', v)}
+            onBlur={() => touch('image')}
+            errors={errorsOf('image')}
+            hint={defaults.data ? `Default: ${defaults.data.defaultImage}` : undefined}
+          />
           <div className="grid-3">
             <TextField
               label="Keep-alive (s)"
@@ -121,7 +150,11 @@ export function NewDeploymentPage() {
               onChange={(v) => set('maxRuntimeSeconds', v)}
               onBlur={() => touch('maxRuntimeSeconds')}
               errors={errorsOf('maxRuntimeSeconds')}
-              hint={defaults.data ? `Seconds; default ${formatDuration(defaults.data.maxRuntimeSeconds)}, at most ${formatDuration(defaults.data.maxRuntimeCapSeconds)}` : undefined}
+              hint={
+                defaults.data
+                  ? `Seconds; default ${formatDuration(defaults.data.maxRuntimeSeconds)}, at most ${formatDuration(defaults.data.maxRuntimeCapSeconds)}`
+                  : undefined
+              }
             />
             <TextField
               label="Max cost (USD)"

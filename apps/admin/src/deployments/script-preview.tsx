@@ -14,7 +14,10 @@ export function ScriptPreview({ preview, fresh }: { preview: Preview; fresh: boo
       {preview.state === 'ready' && (
         <>
           <p>
-            sha256 <code data-testid="preview-sha256" data-fresh={fresh}>{preview.sha256}</code>
+            sha256{' '}
+            <code data-testid="preview-sha256" data-fresh={fresh}>
+              {preview.sha256}
+            </code>
           </p>
           <p className="hint">Built in this browser with the server's defaults: the server stores exactly these bytes.</p>
           <pre className="script" tabIndex={0} aria-label="Script preview">

@@ -77,13 +77,27 @@ describe('validateSpecForm', () => {
     })
     expect(result.ok).toBe(false)
     if (result.ok) return
-    expect(Object.keys(result.errors).sort()).toEqual(['datasetId', 'env', 'gpu.count', 'gpu.types', 'keepAliveSeconds', 'name', 'trainCommand'])
+    expect(Object.keys(result.errors).sort()).toEqual([
+      'datasetId',
+      'env',
+      'gpu.count',
+      'gpu.types',
+      'keepAliveSeconds',
+      'name',
+      'trainCommand',
+    ])
     expect(result.errors['gpu.types']).toEqual(['gpu.types must list at least one GPU type'])
     expect(result.errors.env?.[0]).toMatch(/reserved/)
   })
 
   it('flags a repeated env name instead of silently keeping the last one', () => {
-    const result = validateSpecForm({ ...filled, env: [{ key: 'A', value: '1' }, { key: 'A', value: '2' }] })
+    const result = validateSpecForm({
+      ...filled,
+      env: [
+        { key: 'A', value: '1' },
+        { key: 'A', value: '2' },
+      ],
+    })
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.errors.env).toEqual(['env name A is listed twice'])
   })

@@ -33,8 +33,7 @@ export const EMPTY_FORM: SpecFormState = {
 export type FieldErrors = Record<string, string[]>
 
 export type Validation =
-  | { ok: true; input: DeploymentSpecInput; spec: DeploymentSpec }
-  | { ok: false; input: DeploymentSpecInput; errors: FieldErrors }
+  { ok: true; input: DeploymentSpecInput; spec: DeploymentSpec } | { ok: false; input: DeploymentSpecInput; errors: FieldErrors }
 
 /** Blank means "server default"; anything typed goes through as a number (NaN gets zod's error). */
 function optionalNumber(text: string): number | undefined {

@@ -23,7 +23,10 @@ export function useScriptPreview(
     if (!datasetFilename) return setPreview({ state: 'idle', why: 'Choose a dataset to see the script.' })
     if (!spec) return setPreview({ state: 'idle', why: 'The preview appears once the form is valid (name, GPU and train command).' })
     if (!globalThis.crypto?.subtle) {
-      return setPreview({ state: 'error', message: 'This page is not a secure context (https or localhost), so the browser cannot hash the script.' })
+      return setPreview({
+        state: 'error',
+        message: 'This page is not a secure context (https or localhost), so the browser cannot hash the script.',
+      })
     }
     let cancelled = false
     const timer = setTimeout(() => {

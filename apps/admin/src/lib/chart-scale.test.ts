@@ -30,7 +30,17 @@ describe('chart scales', () => {
   it('draws a path through the points in order', () => {
     const x = linearScale([1, 3], [0, 100])
     const y = linearScale([0, 1], [50, 0])
-    expect(linePath([{ x: 1, y: 1 }, { x: 2, y: 0.5 }, { x: 3, y: 0 }], x, y)).toBe('M0,0 L50,25 L100,50')
+    expect(
+      linePath(
+        [
+          { x: 1, y: 1 },
+          { x: 2, y: 0.5 },
+          { x: 3, y: 0 },
+        ],
+        x,
+        y,
+      ),
+    ).toBe('M0,0 L50,25 L100,50')
   })
 
   it('groups metric rows by name and sorts each series by step', () => {
@@ -40,7 +50,10 @@ describe('chart scales', () => {
       { name: 'loss', step: 1, value: 1 },
     ])
     expect([...series.keys()]).toEqual(['loss', 'acc'])
-    expect(series.get('loss')).toEqual([{ x: 1, y: 1 }, { x: 2, y: 0.5 }])
+    expect(series.get('loss')).toEqual([
+      { x: 1, y: 1 },
+      { x: 2, y: 0.5 },
+    ])
   })
 
   it('keeps tick labels short', () => {

@@ -46,9 +46,7 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
 
 /** An SVG path through the points, in x order. */
 export function linePath(points: readonly Point[], x: Scale, y: Scale): string {
-  return points
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${round(x(p.x))},${round(y(p.y))}`)
-    .join(' ')
+  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(x(p.x))},${round(y(p.y))}`).join(' ')
 }
 
 const round = (n: number) => Math.round(n * 10) / 10

@@ -13,7 +13,9 @@ describe('upload helpers', () => {
   })
 
   it('sends the upload to the page origin, whatever public URL the server was configured with', () => {
-    expect(sameOriginUrl('http://127.0.0.1:0/v1/datasets/abc/content', 'https://admin.example')).toBe('https://admin.example/v1/datasets/abc/content')
+    expect(sameOriginUrl('http://127.0.0.1:0/v1/datasets/abc/content', 'https://admin.example')).toBe(
+      'https://admin.example/v1/datasets/abc/content',
+    )
     expect(sameOriginUrl('/v1/datasets/abc/content?x=1', 'http://localhost:5173')).toBe('http://localhost:5173/v1/datasets/abc/content?x=1')
   })
 

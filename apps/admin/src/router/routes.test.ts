@@ -16,7 +16,13 @@ describe('routes', () => {
   ])('%s', (path, route) => expect(parseRoute(path)).toEqual(route))
 
   it('round-trips every route through its href', () => {
-    for (const route of [{ name: 'deployments' }, { name: 'new-deployment' }, { name: 'deployment', id }, { name: 'datasets' }, { name: 'api-keys' }] as const) {
+    for (const route of [
+      { name: 'deployments' },
+      { name: 'new-deployment' },
+      { name: 'deployment', id },
+      { name: 'datasets' },
+      { name: 'api-keys' },
+    ] as const) {
       expect(parseRoute(hrefOf(route))).toEqual(route)
     }
   })

@@ -19,7 +19,10 @@ async function callerFor(apiKey: string | undefined) {
 }
 
 async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
   expect(error).toBeInstanceOf(TRPCError)
   return (error as TRPCError).code
 }
@@ -78,7 +81,11 @@ describe('apiKeys', () => {
     const bobKeys = await bobCaller.apiKeys.list()
     expect(bobKeys.map((key) => key.id)).not.toContain(alice.apiKeyId)
     expect(await codeOf(bobCaller.apiKeys.revoke({ id: alice.apiKeyId }))).toBe('NOT_FOUND')
-    const aliceKey = await database.db.selectFrom('api_keys').select('revoked_at').where('id', '=', alice.apiKeyId).executeTakeFirstOrThrow()
+    const aliceKey = await database.db
+      .selectFrom('api_keys')
+      .select('revoked_at')
+      .where('id', '=', alice.apiKeyId)
+      .executeTakeFirstOrThrow()
     expect(aliceKey.revoked_at).toBeNull()
   })
 

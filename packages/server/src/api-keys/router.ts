@@ -7,7 +7,5 @@ export const apiKeysRouter = router({
     .input(z.object({ name: z.string().trim().min(1).max(100) }))
     .mutation(({ ctx, input }) => createApiKey({ ctx, input })),
   list: authedProcedure.query(({ ctx }) => listApiKeys({ ctx })),
-  revoke: authedProcedure
-    .input(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => revokeApiKey({ ctx, input })),
+  revoke: authedProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeApiKey({ ctx, input })),
 })

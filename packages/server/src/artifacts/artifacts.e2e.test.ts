@@ -95,7 +95,9 @@ describe.each(['local', 'runpod'] as const)('artifacts on the %s provider', (pro
     const seconds = (terminated.pod_terminated_at!.getTime() - terminated.finished_at!.getTime()) / 1000
     // No keep-alive (3600 s were asked for): the pod went as soon as its model was stored.
     expect(seconds).toBeLessThan(10)
-    console.info(`[artifacts e2e] ${provider}: succeeded -> pod terminated in ${seconds.toFixed(2)} s (pod-seconds saved vs keep-alive: ${(3600 - seconds).toFixed(0)})`)
+    console.info(
+      `[artifacts e2e] ${provider}: succeeded -> pod terminated in ${seconds.toFixed(2)} s (pod-seconds saved vs keep-alive: ${(3600 - seconds).toFixed(0)})`,
+    )
 
     const [artifact, ...more] = await api.deployments.artifacts({ id: created.id })
     expect(more).toEqual([])
@@ -127,7 +129,9 @@ describe.each(['local', 'runpod'] as const)('artifacts on the %s provider', (pro
 describe('when the server refuses the artifact', () => {
   it('reports artifact_upload_failed with the reason and keeps the pod for its keep-alive window', async () => {
     const api = await caller()
-    const created = await api.deployments.create(spec('local', { name: 'too-big', keepAliveSeconds: 2, artifacts: { paths: ['output'], maxBytes: 1000 } }))
+    const created = await api.deployments.create(
+      spec('local', { name: 'too-big', keepAliveSeconds: 2, artifacts: { paths: ['output'], maxBytes: 1000 } }),
+    )
     const done = await waitForStatus(database.db, created.id, ['succeeded', 'failed'], 60_000)
     expect(done.status).toBe('succeeded')
     const terminated = await waitForPodTerminated(database.db, created.id, 30_000)

@@ -11,7 +11,16 @@ describe('parseUploadRange', () => {
   })
 
   it('refuses malformed and inconsistent ranges', () => {
-    for (const header of ['bytes 5-4/10', 'bytes 0-10/10', 'bytes=0-1/2', 'bytes 0-1/*', 'bytes -1-2/3', 'items 0-1/2', 'bytes 0-99999999999999999/1', '']) {
+    for (const header of [
+      'bytes 5-4/10',
+      'bytes 0-10/10',
+      'bytes=0-1/2',
+      'bytes 0-1/*',
+      'bytes -1-2/3',
+      'items 0-1/2',
+      'bytes 0-99999999999999999/1',
+      '',
+    ]) {
       expect(parseUploadRange(header, 10), header).toBeUndefined()
     }
   })

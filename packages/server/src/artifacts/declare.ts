@@ -53,7 +53,15 @@ export async function declareArtifact(
       await store.discardPartial(existing.storage_key)
       const row = await deps.db
         .updateTable('artifacts')
-        .set({ size_bytes: input.sizeBytes, sha256: input.sha256, status: 'uploading', received_bytes: 0, failure_code: null, updated_at: now, completed_at: null })
+        .set({
+          size_bytes: input.sizeBytes,
+          sha256: input.sha256,
+          status: 'uploading',
+          received_bytes: 0,
+          failure_code: null,
+          updated_at: now,
+          completed_at: null,
+        })
         .where('id', '=', existing.id)
         .where('status', '!=', 'complete')
         .returningAll()

@@ -70,7 +70,11 @@ describe('deployments.artifacts and artifacts.*', () => {
     }
     const early = await (await callerFor(alice)).artifacts.createDownloadUrl({ id: pending }).catch((error: unknown) => error)
     expect((early as TRPCError).code).toBe('PRECONDITION_FAILED')
-    const tooLong = await (await callerFor(alice)).artifacts.createDownloadUrl({ id: artifactId, ttlSeconds: 10 ** 7 }).catch((error: unknown) => error)
+    const tooLong = await (
+      await callerFor(alice)
+    ).artifacts
+      .createDownloadUrl({ id: artifactId, ttlSeconds: 10 ** 7 })
+      .catch((error: unknown) => error)
     expect((tooLong as TRPCError).code).toBe('BAD_REQUEST')
   })
 })
@@ -90,10 +94,14 @@ describe('GET|HEAD /v1/artifacts/download', () => {
     const head = await fetch(`${server.url}${local(link.url)}`, { method: 'HEAD' })
     expect(head.headers.get('content-length')).toBe(String(content.length))
     // Each request is logged after its answer went out.
-    const logged = await waitFor(async () => {
-      const rows = await database.db.selectFrom('download_log').selectAll().where('jti', '=', link.jti).execute()
-      return rows.length === 3 ? rows : undefined
-    }, 5000, 'three download log rows')
+    const logged = await waitFor(
+      async () => {
+        const rows = await database.db.selectFrom('download_log').selectAll().where('jti', '=', link.jti).execute()
+        return rows.length === 3 ? rows : undefined
+      },
+      5000,
+      'three download log rows',
+    )
     expect(logged.map((row) => row.status).sort()).toEqual([200, 200, 206])
   })
 
@@ -108,8 +116,18 @@ describe('GET|HEAD /v1/artifacts/download', () => {
 
   it('refuses pod and dataset tokens and a missing token', async () => {
     const issuer = server.deps.config.issuer
-    const pod = await mintToken(server.deps.keyring, 'pod', { subject: deploymentId, claims: { deployment_id: deploymentId }, ttlSeconds: 60, issuer })
-    const dataset = await mintToken(server.deps.keyring, 'download', { subject: artifactId, claims: { dataset_id: artifactId }, ttlSeconds: 60, issuer })
+    const pod = await mintToken(server.deps.keyring, 'pod', {
+      subject: deploymentId,
+      claims: { deployment_id: deploymentId },
+      ttlSeconds: 60,
+      issuer,
+    })
+    const dataset = await mintToken(server.deps.keyring, 'download', {
+      subject: artifactId,
+      claims: { dataset_id: artifactId },
+      ttlSeconds: 60,
+      issuer,
+    })
     for (const token of [pod.token, dataset.token]) {
       const answer = await call(server.url, 'GET', `/v1/artifacts/download?token=${token}`, undefined)
       expect([answer.status, (answer.body.error as { code: string }).code]).toEqual([403, 'TOKEN_WRONG_AUDIENCE'])

@@ -52,7 +52,13 @@ export function podArtifactRoutes(deps: ServerDeps, store: ArtifactStore, upload
       async handle(req, res, params, url) {
         const row = await ownArtifact(req, url, params.id!)
         if (req.method === 'HEAD') {
-          res.writeHead(204, { 'Upload-Offset': String(await offsetOf(row)), 'Upload-Length': String(Number(row.size_bytes)), 'Cache-Control': 'no-store' }).end()
+          res
+            .writeHead(204, {
+              'Upload-Offset': String(await offsetOf(row)),
+              'Upload-Length': String(Number(row.size_bytes)),
+              'Cache-Control': 'no-store',
+            })
+            .end()
           return
         }
         const result = await receiveContent(deps, store, uploads, req, row)

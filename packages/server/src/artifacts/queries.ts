@@ -23,7 +23,13 @@ async function findOwnArtifact(ctx: AuthedContext, id: string): Promise<Artifact
 /** deployments.artifacts: what the pod declared and stored, oldest first. */
 export async function listDeploymentArtifacts({ ctx, input }: Args<{ id: string }>) {
   await findOwnDeployment(ctx, input.id)
-  const rows = await ctx.db.selectFrom('artifacts').selectAll().where('deployment_id', '=', input.id).orderBy('created_at').orderBy('name').execute()
+  const rows = await ctx.db
+    .selectFrom('artifacts')
+    .selectAll()
+    .where('deployment_id', '=', input.id)
+    .orderBy('created_at')
+    .orderBy('name')
+    .execute()
   return rows.map(toArtifactView)
 }
 

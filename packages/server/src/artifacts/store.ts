@@ -102,7 +102,10 @@ export class HashingAppender extends Writable {
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    this.append(chunks.map((entry) => entry.chunk), callback)
+    this.append(
+      chunks.map((entry) => entry.chunk),
+      callback,
+    )
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -130,6 +133,9 @@ export class HashingAppender extends Writable {
     })
     write.catch(() => (this.hashMatchesFile = false))
     this.inFlight = write.catch(() => undefined)
-    write.then(() => callback(), (error: Error) => callback(error))
+    write.then(
+      () => callback(),
+      (error: Error) => callback(error),
+    )
   }
 }

@@ -42,7 +42,14 @@ export interface Answer {
 }
 
 /** One request to the server with a bearer token; the body is sent whole. */
-export async function call(base: string, method: string, path: string, token: string | undefined, body?: Uint8Array | object, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: Uint8Array | object,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const payload = body === undefined ? undefined : body instanceof Uint8Array ? body : Buffer.from(JSON.stringify(body))
   const response = await fetch(`${base}${path}`, {
     method,
@@ -54,7 +61,11 @@ export async function call(base: string, method: string, path: string, token: st
     ...(payload ? { body: payload } : {}),
   })
   const text = await response.text()
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  }
 }
 
 export async function declare(base: string, token: string, content: Uint8Array, name = 'model.tar.zst', sha = sha256(content)) {
@@ -65,7 +76,14 @@ export async function declare(base: string, token: string, content: Uint8Array, 
  * Starts a PUT announcing `range` and sends only `sendBytes`, then cuts the connection:
  * what a pod losing its network mid-upload looks like to the server.
  */
-export async function cutUpload(base: string, path: string, token: string, chunk: Uint8Array, contentRange: string, announced: number): Promise<void> {
+export async function cutUpload(
+  base: string,
+  path: string,
+  token: string,
+  chunk: Uint8Array,
+  contentRange: string,
+  announced: number,
+): Promise<void> {
   const url = new URL(path, base)
   await new Promise<void>((resolve) => {
     const req = request(url, {

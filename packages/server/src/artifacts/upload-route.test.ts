@@ -19,7 +19,10 @@ let provider: ReturnType<typeof recordingProvider>
 beforeAll(async () => {
   database = await createTestDatabase()
   provider = recordingProvider()
-  server = await startTestServer(database.db, { providers: { local: provider }, config: { maxArtifactBytes: MAX, artifactTeardownGraceMs: 50 } })
+  server = await startTestServer(database.db, {
+    providers: { local: provider },
+    config: { maxArtifactBytes: MAX, artifactTeardownGraceMs: 50 },
+  })
   alice = await server.user('alice')
 })
 
@@ -70,26 +73,45 @@ describe('POST /v1/pod/artifacts and PUT …/content', { timeout: 30_000 }, () =
     const content = randomBytes(2 * 1024 * 1024 + 123)
     const { body } = await declare(server.url, dep.podToken, content)
     const half = 1024 * 1024 + 7
-    await cutUpload(server.url, contentPath(body.id), dep.podToken, content.subarray(0, half), `bytes 0-${content.length - 1}/${content.length}`, content.length)
-    const offset = await waitFor(async () => {
-      const state = await call(server.url, 'GET', `/v1/pod/artifacts/${String(body.id)}`, dep.podToken)
-      return state.body.offset === half ? state : undefined
-    }, 10_000, 'the server to hold the first part')
+    await cutUpload(
+      server.url,
+      contentPath(body.id),
+      dep.podToken,
+      content.subarray(0, half),
+      `bytes 0-${content.length - 1}/${content.length}`,
+      content.length,
+    )
+    const offset = await waitFor(
+      async () => {
+        const state = await call(server.url, 'GET', `/v1/pod/artifacts/${String(body.id)}`, dep.podToken)
+        return state.body.offset === half ? state : undefined
+      },
+      10_000,
+      'the server to hold the first part',
+    )
     expect(offset.body.status).toBe('uploading')
     const head = await call(server.url, 'HEAD', contentPath(body.id), dep.podToken)
     expect(head.status).toBe(204)
     expect(head.headers['upload-offset']).toBe(String(half))
 
     // A PUT that does not start at the server's offset is refused and told where to go on.
-    const wrong = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(10), { 'content-range': `bytes 10-${content.length - 1}/${content.length}` })
+    const wrong = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(10), {
+      'content-range': `bytes 10-${content.length - 1}/${content.length}`,
+    })
     expect(wrong.status).toBe(409)
     expect(wrong.body).toMatchObject({ error: { code: 'OFFSET_MISMATCH' }, offset: half })
     expect(wrong.headers['upload-offset']).toBe(String(half))
 
-    const rest = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(half), { 'content-range': `bytes ${half}-${content.length - 1}/${content.length}` })
+    const rest = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(half), {
+      'content-range': `bytes ${half}-${content.length - 1}/${content.length}`,
+    })
     expect(rest.status).toBe(200)
     expect(rest.body).toMatchObject({ status: 'complete', offset: content.length })
-    const link = await server.deps.db.selectFrom('artifacts').select('storage_key').where('id', '=', String(body.id)).executeTakeFirstOrThrow()
+    const link = await server.deps.db
+      .selectFrom('artifacts')
+      .select('storage_key')
+      .where('id', '=', String(body.id))
+      .executeTakeFirstOrThrow()
     const stored = await server.deps.db.selectFrom('artifacts').select('sha256').where('id', '=', String(body.id)).executeTakeFirstOrThrow()
     expect(stored.sha256).toBe(sha256(content))
     const { readFile } = await import('node:fs/promises')
@@ -100,13 +122,22 @@ describe('POST /v1/pod/artifacts and PUT …/content', { timeout: 30_000 }, () =
     const dep = await deployment()
     const content = randomBytes(500_000)
     const { body } = await declare(server.url, dep.podToken, content)
-    const first = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(0, 200_000), { 'content-range': `bytes 0-199999/${content.length}` })
+    const first = await call(server.url, 'PUT', contentPath(body.id), dep.podToken, content.subarray(0, 200_000), {
+      'content-range': `bytes 0-199999/${content.length}`,
+    })
     expect(first.body).toMatchObject({ status: 'uploading', offset: 200_000 })
     // Another server on the same data root and database: it has no hash state in memory.
     const second = await startTestServer(database.db, { config: { artifactsDir: artifactsDir() } })
     try {
-      const token = await mintToken(second.deps.keyring, 'pod', { subject: dep.id, claims: { deployment_id: dep.id }, ttlSeconds: 600, issuer: second.deps.config.issuer })
-      const rest = await call(second.url, 'PUT', contentPath(body.id), token.token, content.subarray(200_000), { 'content-range': `bytes 200000-${content.length - 1}/${content.length}` })
+      const token = await mintToken(second.deps.keyring, 'pod', {
+        subject: dep.id,
+        claims: { deployment_id: dep.id },
+        ttlSeconds: 600,
+        issuer: second.deps.config.issuer,
+      })
+      const rest = await call(second.url, 'PUT', contentPath(body.id), token.token, content.subarray(200_000), {
+        'content-range': `bytes 200000-${content.length - 1}/${content.length}`,
+      })
       expect(rest.body).toMatchObject({ status: 'complete', offset: content.length })
     } finally {
       await second.close()
@@ -127,11 +158,20 @@ describe('POST /v1/pod/artifacts and PUT …/content', { timeout: 30_000 }, () =
     expect(existsSync(join(artifactsDir(), '.partial', (await artifactRow(badSum.body.id)).storage_key))).toBe(false)
 
     const badTotal = await declare(server.url, dep.podToken, content, 'bad-total.bin')
-    const wrongTotal = await call(server.url, 'PUT', contentPath(badTotal.body.id), dep.podToken, content.subarray(0, 10), { 'content-range': `bytes 0-9/${content.length + 1}` })
+    const wrongTotal = await call(server.url, 'PUT', contentPath(badTotal.body.id), dep.podToken, content.subarray(0, 10), {
+      'content-range': `bytes 0-9/${content.length + 1}`,
+    })
     expect((wrongTotal.body.error as { code: string }).code).toBe('SIZE_MISMATCH')
 
     const tooLong = await declare(server.url, dep.podToken, content, 'too-long.bin')
-    const longer = await call(server.url, 'PUT', contentPath(tooLong.body.id), dep.podToken, Buffer.concat([content, Buffer.from('extra')]), {})
+    const longer = await call(
+      server.url,
+      'PUT',
+      contentPath(tooLong.body.id),
+      dep.podToken,
+      Buffer.concat([content, Buffer.from('extra')]),
+      {},
+    )
     expect(longer.status).toBe(400)
     expect(await artifactRow(tooLong.body.id)).toMatchObject({ status: 'failed' })
 
@@ -147,7 +187,11 @@ describe('POST /v1/pod/artifacts and PUT …/content', { timeout: 30_000 }, () =
   it('answers 413 over the server limit and over the spec cap, keeping nothing', async () => {
     const dep = await deployment({ spec: { artifacts: { paths: ['output'], maxBytes: 1000 } } })
     const count = async () => (await database.db.selectFrom('artifacts').select('id').where('deployment_id', '=', dep.id).execute()).length
-    const big = await call(server.url, 'POST', '/v1/pod/artifacts', dep.podToken, { name: 'big', sizeBytes: MAX + 1, sha256: '0'.repeat(64) })
+    const big = await call(server.url, 'POST', '/v1/pod/artifacts', dep.podToken, {
+      name: 'big',
+      sizeBytes: MAX + 1,
+      sha256: '0'.repeat(64),
+    })
     expect(big.status).toBe(413)
     expect((big.body.error as { code: string }).code).toBe('PAYLOAD_TOO_LARGE')
     const overCap = await declare(server.url, dep.podToken, randomBytes(1001))
@@ -160,7 +204,11 @@ describe('POST /v1/pod/artifacts and PUT …/content', { timeout: 30_000 }, () =
 
   it('refuses bad declarations with BAD_REQUEST', async () => {
     const dep = await deployment()
-    for (const body of [{ name: '../x', sizeBytes: 1, sha256: '0'.repeat(64) }, { name: 'x', sizeBytes: -1, sha256: '0'.repeat(64) }, { name: 'x', sizeBytes: 1, sha256: 'zz' }]) {
+    for (const body of [
+      { name: '../x', sizeBytes: 1, sha256: '0'.repeat(64) },
+      { name: 'x', sizeBytes: -1, sha256: '0'.repeat(64) },
+      { name: 'x', sizeBytes: 1, sha256: 'zz' },
+    ]) {
       const answer = await call(server.url, 'POST', '/v1/pod/artifacts', dep.podToken, body)
       expect(answer.status, JSON.stringify(body)).toBe(400)
       expect((answer.body.error as { code: string }).code).toBe('BAD_REQUEST')
@@ -175,8 +223,18 @@ describe('who may upload', { timeout: 30_000 }, () => {
     const content = randomBytes(1000)
     const { body } = await declare(server.url, dep.podToken, content)
     const issuer = server.deps.config.issuer
-    const download = await mintToken(server.deps.keyring, 'download', { subject: dep.id, claims: { dataset_id: dep.id, deployment_id: dep.id }, ttlSeconds: 600, issuer })
-    const artifact = await mintToken(server.deps.keyring, 'artifact', { subject: String(body.id), claims: { artifact_id: String(body.id) }, ttlSeconds: 600, issuer })
+    const download = await mintToken(server.deps.keyring, 'download', {
+      subject: dep.id,
+      claims: { dataset_id: dep.id, deployment_id: dep.id },
+      ttlSeconds: 600,
+      issuer,
+    })
+    const artifact = await mintToken(server.deps.keyring, 'artifact', {
+      subject: String(body.id),
+      claims: { artifact_id: String(body.id) },
+      ttlSeconds: 600,
+      issuer,
+    })
     const code = (answer: { body: Record<string, unknown> }) => (answer.body.error as { code: string } | undefined)?.code
 
     const none = await call(server.url, 'POST', '/v1/pod/artifacts', undefined, { name: 'x', sizeBytes: 1, sha256: '0'.repeat(64) })
@@ -187,7 +245,11 @@ describe('who may upload', { timeout: 30_000 }, () => {
       const put = await call(server.url, 'PUT', contentPath(body.id), token, content)
       expect([put.status, code(put)]).toEqual([403, 'TOKEN_WRONG_AUDIENCE'])
     }
-    for (const [method, path] of [['PUT', contentPath(body.id)], ['GET', `/v1/pod/artifacts/${String(body.id)}`], ['HEAD', contentPath(body.id)]] as const) {
+    for (const [method, path] of [
+      ['PUT', contentPath(body.id)],
+      ['GET', `/v1/pod/artifacts/${String(body.id)}`],
+      ['HEAD', contentPath(body.id)],
+    ] as const) {
       const answer = await call(server.url, method, path, other.podToken, method === 'PUT' ? content : undefined)
       expect(answer.status, method).toBe(403)
       if (method !== 'HEAD') expect(code(answer)).toBe('TOKEN_WRONG_DEPLOYMENT')
@@ -216,12 +278,21 @@ describe('teardown once artifacts are stored', { timeout: 30_000 }, () => {
       }
       await call(server.url, 'PUT', contentPath(second.body.id), dep.podToken, content)
     }
-    const row = await waitFor(async () => {
-      const found = await database.db.selectFrom('deployments').selectAll().where('id', '=', done.id).executeTakeFirstOrThrow()
-      return found.pod_terminated_at ? found : undefined
-    }, 5000, 'the pod to be terminated')
+    const row = await waitFor(
+      async () => {
+        const found = await database.db.selectFrom('deployments').selectAll().where('id', '=', done.id).executeTakeFirstOrThrow()
+        return found.pod_terminated_at ? found : undefined
+      },
+      5000,
+      'the pod to be terminated',
+    )
     expect(provider.terminated).toContain('pod-succeeded')
-    const terminated = await database.db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', done.id).where('kind', '=', 'pod_terminated').executeTakeFirstOrThrow()
+    const terminated = await database.db
+      .selectFrom('deployment_events')
+      .selectAll()
+      .where('deployment_id', '=', done.id)
+      .where('kind', '=', 'pod_terminated')
+      .executeTakeFirstOrThrow()
     expect(terminated.data).toMatchObject({ reason: 'artifacts_uploaded' })
     expect(row.pod_terminated_at!.getTime() - row.finished_at!.getTime()).toBeLessThan(10_000)
     await new Promise((resolve) => setTimeout(resolve, 200))

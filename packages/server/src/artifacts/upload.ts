@@ -45,21 +45,29 @@ export async function receiveContent(
     const row = await deps.db.selectFrom('artifacts').selectAll().where('id', '=', declared.id).executeTakeFirst()
     if (!row) throw new AppError('NOT_FOUND', 'artifact not found')
     if (row.status === 'complete') throw new AppError('CONFLICT', 'the artifact is already stored')
-    if (row.status === 'failed') throw new AppError('CONFLICT', `the artifact was refused (${row.failure_code ?? 'failed'}); declare it again`)
+    if (row.status === 'failed')
+      throw new AppError('CONFLICT', `the artifact was refused (${row.failure_code ?? 'failed'}); declare it again`)
     // A refusal for good: the artifact is marked failed before the pod hears of it.
     const refuse = async (refusal: AppError) => {
       await failArtifact(deps, store, row, refusal)
       return refusal
     }
     if (range.total !== Number(row.size_bytes)) {
-      throw await refuse(new AppError('SIZE_MISMATCH', `Content-Range names ${range.total} bytes in all, the artifact was declared with ${Number(row.size_bytes)}`))
+      throw await refuse(
+        new AppError(
+          'SIZE_MISMATCH',
+          `Content-Range names ${range.total} bytes in all, the artifact was declared with ${Number(row.size_bytes)}`,
+        ),
+      )
     }
     const offset = await store.partialSize(row.storage_key)
     if (range.start !== offset) throw offsetMismatch(offset)
     const expected = range.end - range.start + 1
     const contentLength = req.headers['content-length']
     if (contentLength !== undefined && Number(contentLength) !== expected) {
-      throw await refuse(new AppError('SIZE_MISMATCH', `the body has ${contentLength} bytes, ${expected} expected from byte ${range.start}`))
+      throw await refuse(
+        new AppError('SIZE_MISMATCH', `the body has ${contentLength} bytes, ${expected} expected from byte ${range.start}`),
+      )
     }
 
     const hash = uploads.takeHash(row.id, offset) ?? (await store.hashPartial(row.storage_key, offset))

@@ -12,10 +12,7 @@ export interface EnsureAdminResult {
  * Makes sure an administrator exists with a usable key: the configured one (its hash is stored
  * if new), or on first start a generated one. Later starts keep earlier keys valid.
  */
-export async function ensureAdmin(
-  db: Kysely<Database>,
-  options: { apiKey?: string | undefined } = {},
-): Promise<EnsureAdminResult> {
+export async function ensureAdmin(db: Kysely<Database>, options: { apiKey?: string | undefined } = {}): Promise<EnsureAdminResult> {
   if (options.apiKey !== undefined && !isWellFormedApiKey(options.apiKey)) {
     throw new Error('PODLAUNCH_ADMIN_API_KEY must look like pl_ followed by 43 base64url characters')
   }
@@ -30,17 +27,24 @@ export async function ensureAdmin(
         throw new Error('PODLAUNCH_ADMIN_API_KEY is revoked or belongs to another user')
       }
       if (!existing) {
-        await trx.insertInto('api_keys')
+        await trx
+          .insertInto('api_keys')
           .values({ user_id: admin.id, name: 'admin (from PODLAUNCH_ADMIN_API_KEY)', key_hash: hash, prefix: apiKeyPrefix(options.apiKey) })
           .execute()
       }
       return { userId: admin.id }
     }
 
-    const live = await trx.selectFrom('api_keys').select('id').where('user_id', '=', admin.id).where('revoked_at', 'is', null).executeTakeFirst()
+    const live = await trx
+      .selectFrom('api_keys')
+      .select('id')
+      .where('user_id', '=', admin.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
     if (live) return { userId: admin.id }
     const generated = generateApiKey()
-    await trx.insertInto('api_keys')
+    await trx
+      .insertInto('api_keys')
       .values({ user_id: admin.id, name: 'admin (generated on first start)', key_hash: generated.hash, prefix: generated.prefix })
       .execute()
     return { userId: admin.id, generatedKey: generated.key }

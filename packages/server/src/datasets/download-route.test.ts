@@ -93,7 +93,9 @@ describe('download endpoint', () => {
   it('accepts the token as a Bearer credential too', async () => {
     const { url } = await server.downloadUrl(server.alice, datasetId)
     const token = new URL(url).searchParams.get('token')!
-    const res = await fetch(`${server.http.url}/v1/datasets/download`, { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-9' } })
+    const res = await fetch(`${server.http.url}/v1/datasets/download`, {
+      headers: { authorization: `Bearer ${token}`, range: 'bytes=0-9' },
+    })
     expect(res.status).toBe(206)
     expect(Buffer.from(await res.arrayBuffer()).equals(CONTENT.subarray(0, 10))).toBe(true)
   })

@@ -50,16 +50,16 @@ export async function createDataset({ ctx, input }: Args<z.infer<typeof CreateDa
 }
 
 export async function listDatasets({ ctx, input }: Args<z.infer<typeof ListDatasetsInput>>) {
-  let query = ctx.db
-    .selectFrom('datasets')
-    .selectAll()
-    .where('owner_id', '=', ctx.user.id)
-    .where('status', '!=', 'deleted')
+  let query = ctx.db.selectFrom('datasets').selectAll().where('owner_id', '=', ctx.user.id).where('status', '!=', 'deleted')
   if (input.status) query = query.where('status', '=', input.status)
   if (input.cursor) {
     query = query.where(createdBefore(decodeCursor(input.cursor)))
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit + 1).execute()
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute()
   return toPage(rows, input.limit, toDatasetView)
 }
 

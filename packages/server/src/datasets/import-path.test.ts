@@ -34,7 +34,10 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 async function datasetCount() {
-  const row = await server.deps.db.selectFrom('datasets').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const row = await server.deps.db
+    .selectFrom('datasets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 

@@ -1,12 +1,5 @@
 import { adminProcedure, authedProcedure, router } from '../trpc.ts'
-import {
-  createDataset,
-  createDatasetDownloadUrl,
-  deleteDataset,
-  getDataset,
-  listDatasets,
-  registerDataset,
-} from './handlers.ts'
+import { createDataset, createDatasetDownloadUrl, deleteDataset, getDataset, listDatasets, registerDataset } from './handlers.ts'
 import { CreateDatasetInput, CreateDownloadUrlInput, DatasetId, ListDatasetsInput, RegisterDatasetInput } from './schemas.ts'
 
 export const datasetsRouter = router({

@@ -32,13 +32,14 @@ export interface DatasetServer {
   close(): Promise<void>
 }
 
-export async function startDatasetServer(
-  options: { clock?: Clock; config?: Partial<ServerConfig> } = {},
-): Promise<DatasetServer> {
+export async function startDatasetServer(options: { clock?: Clock; config?: Partial<ServerConfig> } = {}): Promise<DatasetServer> {
   const database = await createTestDatabase()
   const base = await createTestDeps(database.db, options.clock, options.config)
   const logs: string[] = []
-  const deps: ServerDeps = { ...base, logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } }) }
+  const deps: ServerDeps = {
+    ...base,
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
+  }
   const http = await listenOnLoopback(createRequestHandler(deps))
   const alice = await createTestUser(database.db, 'alice')
 

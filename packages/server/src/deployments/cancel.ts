@@ -12,7 +12,12 @@ export async function cancelDeployment({ ctx, input }: { ctx: AuthedContext; inp
   if (isTerminal(current.status)) {
     throw new AppError('ILLEGAL_TRANSITION', `the deployment is already ${current.status}`)
   }
-  const moved = await transition(ctx.db, current.id, { to: 'cancelled', reason: 'cancelled', message: 'cancelled by user', at: ctx.clock() })
+  const moved = await transition(ctx.db, current.id, {
+    to: 'cancelled',
+    reason: 'cancelled',
+    message: 'cancelled by user',
+    at: ctx.clock(),
+  })
   if (!moved.ok) {
     throw new AppError('ILLEGAL_TRANSITION', `the deployment is already ${moved.current?.status ?? 'gone'}`)
   }

@@ -155,7 +155,13 @@ describe('a deployment on the local provider', () => {
 describe('deployment input and scoping', () => {
   it('refuses bad input with a clear error and writes nothing', async () => {
     const caller = await callerFor(alice)
-    const count = async () => (await database.db.selectFrom('deployments').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n
+    const count = async () =>
+      (
+        await database.db
+          .selectFrom('deployments')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n
     const before = await count()
     const cases: [Record<string, unknown>, string][] = [
       [{ datasetId: '00000000-0000-4000-8000-000000000000' }, 'PRECONDITION_FAILED'],
@@ -188,7 +194,14 @@ describe('deployment input and scoping', () => {
       bobCaller.deployments.cancel({ id }),
     ]
     // Settled together: a rejection must never wait unobserved for an earlier one.
-    const errors = await Promise.all(attempts.map((attempt) => attempt.then(() => undefined, (caught: unknown) => caught)))
+    const errors = await Promise.all(
+      attempts.map((attempt) =>
+        attempt.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        ),
+      ),
+    )
     for (const error of errors) expect((error as TRPCError).code).toBe('NOT_FOUND')
     expect((await bobCaller.deployments.list()).items.map((item) => item.id)).not.toContain(id)
     // Bob cannot deploy Alice's dataset either.

@@ -10,12 +10,7 @@ type Args<Input> = { ctx: AuthedContext; input: Input }
 
 /** The caller's deployment; NOT_FOUND for anyone else's, on every procedure. */
 export async function findOwnDeployment(ctx: AuthedContext, id: string): Promise<Deployment> {
-  const row = await ctx.db
-    .selectFrom('deployments')
-    .selectAll()
-    .where('id', '=', id)
-    .where('owner_id', '=', ctx.user.id)
-    .executeTakeFirst()
+  const row = await ctx.db.selectFrom('deployments').selectAll().where('id', '=', id).where('owner_id', '=', ctx.user.id).executeTakeFirst()
   if (!row) throw notFound('deployment')
   return row
 }
@@ -24,7 +19,11 @@ export async function listDeployments({ ctx, input }: Args<z.infer<typeof ListDe
   let query = ctx.db.selectFrom('deployments').selectAll().where('owner_id', '=', ctx.user.id)
   if (input.status?.length) query = query.where('status', 'in', input.status)
   if (input.cursor) query = query.where(createdBefore(decodeCursor(input.cursor)))
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit + 1).execute()
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute()
   const now = ctx.clock()
   return toPage(rows, input.limit, (row) => toDeploymentView(row, now))
 }

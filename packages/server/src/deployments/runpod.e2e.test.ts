@@ -121,10 +121,14 @@ async function expectTokensRevoked(id: string) {
 async function advanceKeepingHeartbeat(id: string, ms: number) {
   offsetMs += ms
   const jumped = clock().getTime() - 100
-  await waitFor(async () => {
-    const current = await row(id)
-    return current.last_heartbeat_at && current.last_heartbeat_at.getTime() >= jumped ? true : undefined
-  }, 10_000, 'a heartbeat after the clock jump')
+  await waitFor(
+    async () => {
+      const current = await row(id)
+      return current.last_heartbeat_at && current.last_heartbeat_at.getTime() >= jumped ? true : undefined
+    },
+    10_000,
+    'a heartbeat after the clock jump',
+  )
 }
 
 describe('deployments on runpod-sim', () => {
@@ -167,7 +171,9 @@ describe('deployments on runpod-sim', () => {
 
     offsetMs += 3601_000
     const report = await reconcileOnce(server.deps)
-    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([{ deploymentId: created.id, podId: created.providerPodId, action: 'keep_alive_expired' }])
+    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([
+      { deploymentId: created.id, podId: created.providerPodId, action: 'keep_alive_expired' },
+    ])
     expect((await row(created.id)).pod_terminated_at).not.toBeNull()
     await expectPodGone(sim, created.providerPodId!)
     await expectTokensRevoked(created.id)
@@ -220,7 +226,9 @@ describe('deployments on runpod-sim', () => {
 
     offsetMs += 3 * 1000 + 2_000
     const report = await reconcileOnce(server.deps)
-    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([{ deploymentId: created.id, podId: created.providerPodId, action: 'heartbeat_lost' }])
+    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([
+      { deploymentId: created.id, podId: created.providerPodId, action: 'heartbeat_lost' },
+    ])
     const current = await row(created.id)
     expect([current.status, current.failure_reason]).toEqual(['failed', 'heartbeat_lost'])
     expect(current.pod_terminated_at).not.toBeNull()
@@ -236,7 +244,9 @@ describe('deployments on runpod-sim', () => {
 
     await advanceKeepingHeartbeat(created.id, 60_000)
     const report = await reconcileOnce(server.deps)
-    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([{ deploymentId: created.id, podId: created.providerPodId, action: 'budget_exceeded' }])
+    expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([
+      { deploymentId: created.id, podId: created.providerPodId, action: 'budget_exceeded' },
+    ])
     const current = await row(created.id)
     expect([current.status, current.failure_reason]).toEqual(['failed', 'budget_exceeded'])
     await expectPodGone(sim, created.providerPodId!)
@@ -256,7 +266,9 @@ describe('deployments on runpod-sim', () => {
 
       offsetMs += server.deps.config.deployments.provisioningTimeoutSeconds * 1000 + 1000
       const report = await reconcileOnce(server.deps)
-      expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([{ deploymentId: created.id, podId: created.providerPodId, action: 'provisioning_timeout' }])
+      expect(report.actions.filter((action) => action.deploymentId === created.id)).toEqual([
+        { deploymentId: created.id, podId: created.providerPodId, action: 'provisioning_timeout' },
+      ])
       const current = await row(created.id)
       expect([current.status, current.failure_reason]).toEqual(['failed', 'provisioning_timeout'])
       await expectPodGone(stuck, created.providerPodId!)
@@ -273,7 +285,12 @@ describe('deployments on runpod-sim', () => {
       const response = await fetch(`${sim.url}/pods`, {
         method: 'POST',
         headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, image: 'runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2204', gpu: { id: RTX4090, count: 1 }, args: 'sleep infinity' }),
+        body: JSON.stringify({
+          name,
+          image: 'runpod/pytorch:1.0.2-cu1281-torch280-ubuntu2204',
+          gpu: { id: RTX4090, count: 1 },
+          args: 'sleep infinity',
+        }),
       })
       expect(response.status).toBe(201)
       return ((await response.json()) as { id: string }).id
@@ -293,11 +310,7 @@ describe('deployments on runpod-sim', () => {
   }, 30_000)
 
   it('leaves no sim pod running that a live deployment does not own', async () => {
-    const live = await database.db
-      .selectFrom('deployments')
-      .select('provider_pod_id')
-      .where('pod_terminated_at', 'is', null)
-      .execute()
+    const live = await database.db.selectFrom('deployments').select('provider_pod_id').where('pod_terminated_at', 'is', null).execute()
     const owned = new Set(live.map((item) => item.provider_pod_id))
     for (const pod of sim.pods()) {
       if (pod.status !== 'TERMINATED') expect(owned.has(pod.id), `${pod.name} (${pod.status})`).toBe(true)

@@ -71,14 +71,27 @@ async function take(iterator: AsyncGenerator<unknown>, count: number, timeoutMs 
 describe('deployments.onEvent', () => {
   it('replays the events after lastEventId, then streams new ones as they are stored', async () => {
     const dep = await seedDeployment(server.deps, alice.id)
-    for (const [seq, next] of [[1, 'starting'], [2, 'downloading'], [3, 'training']] as const) {
+    for (const [seq, next] of [
+      [1, 'starting'],
+      [2, 'downloading'],
+      [3, 'training'],
+    ] as const) {
       expect((await postEvents(server.url, dep.podToken, { seq, events: [status(next)] })).status).toBe(200)
     }
-    const stored = await database.db.selectFrom('deployment_events').select(['id', 'status']).where('deployment_id', '=', dep.id).orderBy('id').execute()
+    const stored = await database.db
+      .selectFrom('deployment_events')
+      .select(['id', 'status'])
+      .where('deployment_id', '=', dep.id)
+      .orderBy('id')
+      .execute()
     expect(stored.map((row) => row.status)).toEqual(['starting', 'downloading', 'training'])
 
     const controller = new AbortController()
-    const stream = streamEvents({ ctx: await contextFor(alice), input: { id: dep.id, lastEventId: stored[0]!.id }, signal: controller.signal })
+    const stream = streamEvents({
+      ctx: await contextFor(alice),
+      input: { id: dep.id, lastEventId: stored[0]!.id },
+      signal: controller.signal,
+    })
     const replayed = await take(stream, 2)
     expect(replayed.map(([id]) => id)).toEqual([stored[1]!.id, stored[2]!.id])
     expect(replayed.map(([, event]) => event.status)).toEqual(['downloading', 'training'])
@@ -163,8 +176,14 @@ async function readSse(response: Response, match: (data: unknown, id: string | u
         const block = buffer.slice(0, end)
         buffer = buffer.slice(end + 2)
         const lines = block.split('\n')
-        const id = lines.find((line) => line.startsWith('id:'))?.slice(3).trim()
-        const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n')
+        const id = lines
+          .find((line) => line.startsWith('id:'))
+          ?.slice(3)
+          .trim()
+        const data = lines
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trimStart())
+          .join('\n')
         if (!data) continue
         let parsed: unknown
         try {

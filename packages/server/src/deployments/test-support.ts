@@ -29,7 +29,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
   }
 }
 
-export async function waitForStatus(db: Kysely<Database>, id: string, statuses: DeploymentStatus[], timeoutMs = 30_000): Promise<Deployment> {
+export async function waitForStatus(
+  db: Kysely<Database>,
+  id: string,
+  statuses: DeploymentStatus[],
+  timeoutMs = 30_000,
+): Promise<Deployment> {
   return waitFor(
     async () => {
       const row = await db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst()

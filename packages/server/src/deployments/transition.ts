@@ -19,8 +19,7 @@ export interface TransitionRequest {
 }
 
 export type TransitionResult =
-  | { ok: true; deployment: Deployment; previous: DeploymentStatus }
-  | { ok: false; current: Deployment | undefined }
+  { ok: true; deployment: Deployment; previous: DeploymentStatus } | { ok: false; current: Deployment | undefined }
 
 /**
  * Every status change goes through here: checks the state machine under a row lock, writes
@@ -33,12 +32,7 @@ export async function transition(db: Kysely<Database>, deploymentId: string, req
 
 /** The same inside a transaction the caller already holds (a pod's batch is one transaction). */
 export async function transitionWithin(trx: Kysely<Database>, deploymentId: string, request: TransitionRequest): Promise<TransitionResult> {
-  const current = await trx
-    .selectFrom('deployments')
-    .selectAll()
-    .where('id', '=', deploymentId)
-    .forUpdate()
-    .executeTakeFirst()
+  const current = await trx.selectFrom('deployments').selectAll().where('id', '=', deploymentId).forUpdate().executeTakeFirst()
   if (!current || !canTransition(current.status, request.to)) return { ok: false, current }
   if (request.onlyFrom && !request.onlyFrom.includes(current.status)) return { ok: false, current }
 
@@ -52,7 +46,10 @@ export async function transitionWithin(trx: Kysely<Database>, deploymentId: stri
       ...(!current.started_at && POD_PHASES.includes(request.to) ? { started_at: request.at } : {}),
       ...(terminal ? { finished_at: request.at } : {}),
       ...(request.to === 'failed' || request.to === 'cancelled'
-        ? { failure_reason: request.reason ?? (request.to === 'cancelled' ? 'cancelled' : null), failure_message: request.message?.slice(0, 4000) ?? null }
+        ? {
+            failure_reason: request.reason ?? (request.to === 'cancelled' ? 'cancelled' : null),
+            failure_message: request.message?.slice(0, 4000) ?? null,
+          }
         : {}),
     })
     .where('id', '=', deploymentId)

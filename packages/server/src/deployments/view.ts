@@ -26,7 +26,10 @@ export interface DeploymentView {
   podTerminatedAt: Date | null
 }
 
-export function costSoFar(row: Pick<Deployment, 'cost_per_hr' | 'started_at' | 'created_at' | 'pod_terminated_at'>, now: Date): number | null {
+export function costSoFar(
+  row: Pick<Deployment, 'cost_per_hr' | 'started_at' | 'created_at' | 'pod_terminated_at'>,
+  now: Date,
+): number | null {
   if (row.cost_per_hr === null) return null
   // A pod bills from creation until it is terminated, whatever the job did.
   const end = row.pod_terminated_at ?? now

@@ -75,32 +75,39 @@ describe('the event bus', () => {
     await bus.close()
   })
 
-  it.runIf(usingPostgres)('listens again after its connection was cut, even while the database refused connections for a while', async () => {
-    const dep = await seedDeployment(server.deps, alice.id)
-    const bus = await createEventBus(database.db, silentLogger())
-    const heard: EventNotice[] = []
-    bus.subscribe((notice) => heard.push(notice))
-    const name = new URL(database.url!).pathname.slice(1)
-    // ALTER DATABASE cannot target the database it runs in: use the server's base database.
-    const admin = createDatabase({ url: process.env.DATABASE_URL!, maxConnections: 1 })
-    try {
-      // Refuse new connections for longer than the first reconnect attempt, then cut LISTEN.
-      await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`).execute(admin)
-      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = ${name}`.execute(admin)
-      await pause(2_500)
-      await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).execute(admin)
-      await waitFor(
-        async () => {
-          await appendEvent(database.db, dep.id, { kind })
-          return heard.length > 0 ? true : undefined
-        },
-        10_000,
-        'a notice after the listener came back',
-      )
-    } finally {
-      await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).execute(admin).catch(() => {})
-      await bus.close()
-      await admin.destroy()
-    }
-  }, 30_000)
+  it.runIf(usingPostgres)(
+    'listens again after its connection was cut, even while the database refused connections for a while',
+    async () => {
+      const dep = await seedDeployment(server.deps, alice.id)
+      const bus = await createEventBus(database.db, silentLogger())
+      const heard: EventNotice[] = []
+      bus.subscribe((notice) => heard.push(notice))
+      const name = new URL(database.url!).pathname.slice(1)
+      // ALTER DATABASE cannot target the database it runs in: use the server's base database.
+      const admin = createDatabase({ url: process.env.DATABASE_URL!, maxConnections: 1 })
+      try {
+        // Refuse new connections for longer than the first reconnect attempt, then cut LISTEN.
+        await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`).execute(admin)
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = ${name}`.execute(admin)
+        await pause(2_500)
+        await sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).execute(admin)
+        await waitFor(
+          async () => {
+            await appendEvent(database.db, dep.id, { kind })
+            return heard.length > 0 ? true : undefined
+          },
+          10_000,
+          'a notice after the listener came back',
+        )
+      } finally {
+        await sql
+          .raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
+          .execute(admin)
+          .catch(() => {})
+        await bus.close()
+        await admin.destroy()
+      }
+    },
+    30_000,
+  )
 })

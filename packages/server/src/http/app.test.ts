@@ -33,7 +33,10 @@ function client(apiKey: string | undefined, url = http.url) {
 
 /** The failure of `call`, typed by the router (no cast). */
 async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await call.then(() => undefined, (caught: unknown) => caught)
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
   if (!isTRPCClientError<AppRouter>(error)) throw new Error(`expected a TRPCClientError, got ${String(error)}`)
   return error
 }

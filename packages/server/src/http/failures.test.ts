@@ -71,7 +71,13 @@ interface RawAnswer {
  * Sends a request head announcing `declared` body bytes and only `sent` of them, then waits for
  * the server to answer and close the connection; never sends the rest.
  */
-function unfinishedRequest(method: string, path: string, headers: Record<string, string>, declared: number, sent: number): Promise<RawAnswer> {
+function unfinishedRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  declared: number,
+  sent: number,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(new URL(http.url).port), '127.0.0.1')
     const chunks: Buffer[] = []
@@ -84,7 +90,9 @@ function unfinishedRequest(method: string, path: string, headers: Record<string,
       const fields = lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()])
       resolve({ status: Number(statusLine.split(' ')[1]), headers: Object.fromEntries(fields), body })
     })
-    const lines = Object.entries({ host: '127.0.0.1', 'content-length': String(declared), ...headers }).map(([name, value]) => `${name}: ${value}`)
+    const lines = Object.entries({ host: '127.0.0.1', 'content-length': String(declared), ...headers }).map(
+      ([name, value]) => `${name}: ${value}`,
+    )
     socket.write(`${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`)
     socket.write(Buffer.alloc(sent, 120))
   })
@@ -110,7 +118,11 @@ describe('PUT /v1/datasets/{id}/content', () => {
 
   it('keeps the connection when the whole body was read before the refusal', async () => {
     const { id } = await declareDataset(10)
-    const res = await fetch(`${http.url}/v1/datasets/${id}/content`, { method: 'PUT', headers: { authorization: `Bearer ${alice.apiKey}` }, body: 'short' })
+    const res = await fetch(`${http.url}/v1/datasets/${id}/content`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice.apiKey}` },
+      body: 'short',
+    })
     expect((await expectError(res, 'SIZE_MISMATCH')).get('connection')).not.toBe('close')
   })
 })
@@ -142,10 +154,16 @@ describe('pod endpoints', () => {
 
   it('answers bad bodies and foreign deployments by code', async () => {
     const post = (body: string) =>
-      fetch(`${http.url}${events}`, { method: 'POST', headers: { authorization: `Bearer ${deployment.podToken}`, 'content-type': 'application/json' }, body })
+      fetch(`${http.url}${events}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${deployment.podToken}`, 'content-type': 'application/json' },
+        body,
+      })
     await expectError(await post('{not json'), 'BAD_REQUEST')
     await expectError(await post(JSON.stringify({ seq: 1, deploymentId: crypto.randomUUID(), events: [] })), 'TOKEN_WRONG_DEPLOYMENT')
-    const artifact = await fetch(`${http.url}/v1/pod/artifacts/${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${deployment.podToken}` } })
+    const artifact = await fetch(`${http.url}/v1/pod/artifacts/${crypto.randomUUID()}`, {
+      headers: { authorization: `Bearer ${deployment.podToken}` },
+    })
     await expectError(artifact, 'NOT_FOUND')
     await expectError(await fetch(`${http.url}/v1/pod/artifacts`, { method: 'POST', body: '{}' }), 'TOKEN_MISSING')
   })
@@ -174,7 +192,9 @@ describe('the request handler', () => {
     const text = await res.text()
     expect([res.status, JSON.parse(text)]).toEqual([500, { error: { code: 'INTERNAL', message: 'internal error' } }])
     expect(text).not.toContain('secret-detail')
-    const failure = logs.map((line) => JSON.parse(line) as { msg: string; err?: { message: string }; url?: string }).find((line) => line.msg === 'request failed')
+    const failure = logs
+      .map((line) => JSON.parse(line) as { msg: string; err?: { message: string }; url?: string })
+      .find((line) => line.msg === 'request failed')
     expect(failure?.err?.message).toBe(SECRET)
     expect(failure?.url).toBe('/v1/test/boom?token=[REDACTED]')
     expect(logs.join('\n')).not.toContain(deployment.podToken)
@@ -184,7 +204,14 @@ describe('the request handler', () => {
 async function declareDataset(sizeBytes: number) {
   const row = await deps.db
     .insertInto('datasets')
-    .values({ owner_id: alice.id, name: 'declared', original_filename: 'd.bin', size_bytes: sizeBytes, storage_key: deps.store.newKey(), status: 'uploading' })
+    .values({
+      owner_id: alice.id,
+      name: 'declared',
+      original_filename: 'd.bin',
+      size_bytes: sizeBytes,
+      storage_key: deps.store.newKey(),
+      status: 'uploading',
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row

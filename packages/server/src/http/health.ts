@@ -12,7 +12,10 @@ export function healthRoute(deps: Pick<ServerDeps, 'db'>): HttpRoute {
     path: '/healthz',
     async handle(_req, res) {
       const healthy = await Promise.race([
-        sql`SELECT 1`.execute(deps.db).then(() => true, () => false),
+        sql`SELECT 1`.execute(deps.db).then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => setTimeout(resolve, HEALTH_TIMEOUT_MS, false).unref()),
       ])
       if (!healthy) throw new AppError('UNAVAILABLE', 'the database does not answer', { details: { status: 'unavailable' } })

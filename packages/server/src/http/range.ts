@@ -2,10 +2,7 @@
  * Parses a Range header for a representation of `size` bytes (RFC 9110 §14).
  * Only a single byte range is honoured; multiple or malformed ranges mean "send it all".
  */
-export type RangeResult =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' }
+export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' }
 
 // The range unit is case-insensitive (RFC 9110 §14.1); digits only, so no sign, hex or exponent.
 const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/i

@@ -54,8 +54,7 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, serve
         headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${file.size}` },
       })
     }
-    const [start, end, status] =
-      range.kind === 'partial' ? [range.start, range.end, 206] : [0, file.size - 1, 200]
+    const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, file.size - 1, 200]
     const length = end - start + 1
     if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`
     headers['Content-Length'] = Math.max(0, length)

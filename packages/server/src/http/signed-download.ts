@@ -63,7 +63,14 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
     try {
       await deps.db
         .insertInto('download_log')
-        .values({ jti, dataset_id: ids.datasetId, deployment_id: ids.deploymentId, range: range?.slice(0, 200) ?? null, bytes_sent: bytesSent, status })
+        .values({
+          jti,
+          dataset_id: ids.datasetId,
+          deployment_id: ids.deploymentId,
+          range: range?.slice(0, 200) ?? null,
+          bytes_sent: bytesSent,
+          status,
+        })
         .execute()
     } catch (error) {
       // The log must not turn a served download into a failure (e.g. the row's dataset was purged).
@@ -75,7 +82,10 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
     path: options.path,
     async handle(req, res, _params, url) {
       const range = req.headers.range ?? null
-      const verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
+      const verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(req, url), {
+        issuer: deps.config.issuer,
+        now: deps.clock,
+      })
       try {
         await assertNotRevoked(deps.revocations, verified.jti)
         const target = await options.resolve(verified.claims)

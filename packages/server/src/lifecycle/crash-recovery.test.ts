@@ -80,7 +80,13 @@ describe(`crash after the pod was created (${usingPostgres ? 'Postgres' : 'embed
   let sim: RunpodSim
 
   it('restarts, finds the pod by name and leaves no pod billing without an owner', async () => {
-    sim = await startRunpodSim({ provisioningMs: 50, startingMs: 20, restartDelayMs: 300, killGraceMs: 200, podEnv: (pod) => ({ PODLAUNCH_WORKDIR: join(pod.dir, 'workspace') }) })
+    sim = await startRunpodSim({
+      provisioningMs: 50,
+      startingMs: 20,
+      restartDelayMs: 300,
+      killGraceMs: 200,
+      podEnv: (pod) => ({ PODLAUNCH_WORKDIR: join(pod.dir, 'workspace') }),
+    })
     cleanups.push(() => sim.close())
     cleanups.push(async () => killStrayProcesses(sim.workRoot))
     const dataDir = await mkdtemp(join(tmpdir(), 'podlaunch-crash-'))

@@ -62,7 +62,8 @@ async function row(id: string) {
   return database.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 }
 
-const actionsFor = (report: Awaited<ReturnType<typeof reconcileOnce>>, id: string) => report.actions.filter((action) => action.deploymentId === id)
+const actionsFor = (report: Awaited<ReturnType<typeof reconcileOnce>>, id: string) =>
+  report.actions.filter((action) => action.deploymentId === id)
 
 describe('reconcileOnce', () => {
   it('adopts a pod found by name for a row left without one, after the grace period only', async () => {
@@ -85,7 +86,9 @@ describe('reconcileOnce', () => {
     expect([adopted.status, adopted.provider_pod_id, adopted.pod_terminated_at]).toEqual(['succeeded', pod.podId, null])
     expect(provider.terminated).not.toContain(pod.podId) // its keep-alive window still runs
     offsetMs += 60_000
-    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'keep_alive_expired' }])
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([
+      { deploymentId: dep.id, podId: pod.podId, action: 'keep_alive_expired' },
+    ])
     expect(provider.terminated).toContain(pod.podId)
     expect((await row(dep.id)).pod_terminated_at).not.toBeNull()
   })
@@ -128,7 +131,9 @@ describe('reconcileOnce', () => {
     expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([]) // the script's own timeout goes first
     offsetMs += 61_000
     await database.db.updateTable('deployments').set({ last_heartbeat_at: server.deps.clock() }).where('id', '=', dep.id).execute()
-    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'max_runtime_exceeded' }])
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([
+      { deploymentId: dep.id, podId: pod.podId, action: 'max_runtime_exceeded' },
+    ])
     expect((await row(dep.id)).failure_reason).toBe('max_runtime_exceeded')
     expect(provider.terminated).toContain(pod.podId)
   })
@@ -136,11 +141,17 @@ describe('reconcileOnce', () => {
   it('keeps a refused termination unconfirmed, records it, and retries on the next pass', async () => {
     const dep = await seedDeployment(server.deps, alice.id, { status: 'training' })
     const pod = provider.add(podName(dep.id))
-    await database.db.updateTable('deployments').set({ provider_pod_id: pod.podId, last_heartbeat_at: server.deps.clock() }).where('id', '=', dep.id).execute()
+    await database.db
+      .updateTable('deployments')
+      .set({ provider_pod_id: pod.podId, last_heartbeat_at: server.deps.clock() })
+      .where('id', '=', dep.id)
+      .execute()
     provider.terminateFails = true
     try {
       offsetMs += 3 * server.deps.config.deployments.heartbeatSeconds * 1000 + 1000
-      expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'heartbeat_lost' }])
+      expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([
+        { deploymentId: dep.id, podId: pod.podId, action: 'heartbeat_lost' },
+      ])
       const current = await row(dep.id)
       expect(current.status).toBe('failed')
       expect(current.pod_terminated_at).toBeNull()
@@ -151,7 +162,9 @@ describe('reconcileOnce', () => {
     } finally {
       provider.terminateFails = false
     }
-    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([{ deploymentId: dep.id, podId: pod.podId, action: 'terminate_retry' }])
+    expect(actionsFor(await reconcileOnce(server.deps), dep.id)).toEqual([
+      { deploymentId: dep.id, podId: pod.podId, action: 'terminate_retry' },
+    ])
     expect((await row(dep.id)).pod_terminated_at).not.toBeNull()
     expect(await server.deps.revocations.isRevoked(dep.podJti)).toBe(true)
   })

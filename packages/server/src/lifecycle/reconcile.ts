@@ -37,7 +37,9 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<ReconcileRepor
 
   for (const row of rows) {
     try {
-      const action = isLive(row.status) ? await checkLive(deps, row, now, podsByProvider) : await checkFinished(deps, row, now, podsByProvider)
+      const action = isLive(row.status)
+        ? await checkLive(deps, row, now, podsByProvider)
+        : await checkFinished(deps, row, now, podsByProvider)
       if (action) actions.push(action)
     } catch (error) {
       deps.logger.error({ err: error, deploymentId: row.id }, 'reconciling a deployment failed')
@@ -57,12 +59,20 @@ async function checkLive(
   const settings = deps.config.deployments
   const unrecorded = unrecordedPod(deps, row, now, podsByProvider)
   if (unrecorded !== undefined) {
-    if (unrecorded === null) return fail(deps, row, 'provider_error', 'creation_lost', 'the pod was never recorded and no pod carries its name', now)
+    if (unrecorded === null)
+      return fail(deps, row, 'provider_error', 'creation_lost', 'the pod was never recorded and no pod carries its name', now)
     return adopt(deps, row, unrecorded, now)
   }
   const age = now.getTime() - row.created_at.getTime()
   if ((row.status === 'provisioning' || row.status === 'pending') && age > settings.provisioningTimeoutSeconds * 1000) {
-    return fail(deps, row, 'provisioning_timeout', 'provisioning_timeout', `no start report within ${settings.provisioningTimeoutSeconds} s`, now)
+    return fail(
+      deps,
+      row,
+      'provisioning_timeout',
+      'provisioning_timeout',
+      `no start report within ${settings.provisioningTimeoutSeconds} s`,
+      now,
+    )
   }
   if (REPORTING.includes(row.status)) {
     const lastSign = row.last_heartbeat_at ?? row.started_at ?? row.created_at
@@ -86,7 +96,12 @@ async function checkLive(
  * period), or listing failed this pass (not knowing is no reason to fail a deployment whose pod
  * may run; the next pass looks again).
  */
-function unrecordedPod(deps: ReconcileDeps, row: Deployment, now: Date, podsByProvider: Map<string, ProviderPod[]>): ProviderPod | null | undefined {
+function unrecordedPod(
+  deps: ReconcileDeps,
+  row: Deployment,
+  now: Date,
+  podsByProvider: Map<string, ProviderPod[]>,
+): ProviderPod | null | undefined {
   const listed = podsByProvider.get(row.provider)
   const age = now.getTime() - row.created_at.getTime()
   if (row.provider_pod_id || age <= deps.config.deployments.pendingGraceSeconds * 1000 || !listed) return undefined
@@ -99,7 +114,12 @@ async function adopt(deps: ReconcileDeps, row: Deployment, pod: ProviderPod, now
     .set({ provider_pod_id: pod.podId, gpu_type: pod.gpuType, cost_per_hr: pod.costPerHr ?? null, updated_at: now })
     .where('id', '=', row.id)
     .execute()
-  await appendEvent(deps.db, row.id, { kind: 'adopted', message: `found pod ${pod.podId} by name and adopted it`, data: { podId: pod.podId }, at: now })
+  await appendEvent(deps.db, row.id, {
+    kind: 'adopted',
+    message: `found pod ${pod.podId} by name and adopted it`,
+    data: { podId: pod.podId },
+    at: now,
+  })
   if (row.status === 'pending') await transition(deps.db, row.id, { to: 'provisioning', at: now, onlyFrom: ['pending'] })
   return { deploymentId: row.id, podId: pod.podId, action: 'adopted' }
 }
@@ -141,7 +161,14 @@ async function fail(
   now: Date,
 ): Promise<ReconcileAction | undefined> {
   // Only from the status we judged: a report that arrived meanwhile wins.
-  const moved = await transition(deps.db, row.id, { to: 'failed', reason, message, at: now, onlyFrom: [row.status], data: { source: 'reconciler' } })
+  const moved = await transition(deps.db, row.id, {
+    to: 'failed',
+    reason,
+    message,
+    at: now,
+    onlyFrom: [row.status],
+    data: { source: 'reconciler' },
+  })
   if (!moved.ok) return undefined
   await onTerminal(deps, moved.deployment)
   return { deploymentId: row.id, podId: row.provider_pod_id, action }
@@ -151,7 +178,10 @@ async function listOurPods(deps: ReconcileDeps): Promise<Map<string, ProviderPod
   const pods = new Map<string, ProviderPod[]>()
   for (const [name, provider] of Object.entries(deps.providers)) {
     try {
-      pods.set(name, (await provider.listPods(POD_NAME_PREFIX)).filter((pod) => pod.status !== 'terminated'))
+      pods.set(
+        name,
+        (await provider.listPods(POD_NAME_PREFIX)).filter((pod) => pod.status !== 'terminated'),
+      )
     } catch (error) {
       deps.logger.warn({ err: error, provider: name }, 'listing pods failed; orphans are checked next pass')
     }
@@ -167,16 +197,26 @@ async function terminateOrphans(deps: ReconcileDeps, podsByProvider: Map<string,
     if (!provider) continue
     for (const pod of pods) {
       const deploymentId = deploymentIdFromPodName(pod.name)
-      const owner = deploymentId && /^[0-9a-f-]{36}$/.test(deploymentId)
-        ? await deps.db.selectFrom('deployments').select(['id', 'provider_pod_id', 'pod_terminated_at']).where('id', '=', deploymentId).executeTakeFirst()
-        : undefined
+      const owner =
+        deploymentId && /^[0-9a-f-]{36}$/.test(deploymentId)
+          ? await deps.db
+              .selectFrom('deployments')
+              .select(['id', 'provider_pod_id', 'pod_terminated_at'])
+              .where('id', '=', deploymentId)
+              .executeTakeFirst()
+          : undefined
       const owned = owner && !owner.pod_terminated_at && (owner.provider_pod_id === null || owner.provider_pod_id === pod.podId)
       if (owned) continue
       // Its own deployment's teardown confirmed it gone after the listing (earlier in this pass).
       if (owner?.pod_terminated_at && owner.provider_pod_id === pod.podId) continue
       try {
         await provider.terminatePod(pod.podId)
-        if (owner) await appendEvent(deps.db, owner.id, { kind: 'orphan', message: `terminated orphan pod ${pod.podId}`, data: { podId: pod.podId } })
+        if (owner)
+          await appendEvent(deps.db, owner.id, {
+            kind: 'orphan',
+            message: `terminated orphan pod ${pod.podId}`,
+            data: { podId: pod.podId },
+          })
         deps.logger.warn({ podId: pod.podId, provider: name }, 'terminated an orphan pod')
         actions.push({ deploymentId: owner?.id ?? null, podId: pod.podId, action: 'orphan' })
       } catch (error) {

@@ -12,7 +12,10 @@ export interface Reconciler {
  * Runs reconciler passes on whichever server holds the advisory lock, every `intervalMs`
  * (default: the config's `reconcileIntervalSeconds`).
  */
-export function startReconciler(deps: ReconcileDeps, options: { intervalMs?: number; onPass?: (report: ReconcileReport) => void } = {}): Reconciler {
+export function startReconciler(
+  deps: ReconcileDeps,
+  options: { intervalMs?: number; onPass?: (report: ReconcileReport) => void } = {},
+): Reconciler {
   const lock = createLeaderLock(deps.db)
   let leader = false
   let running: Promise<ReconcileReport | undefined> | undefined

@@ -62,7 +62,7 @@ describe('POST /v1/pod/events: authentication', () => {
     expect(await counts(dep.id)).toEqual({ deployment_logs: 0, deployment_metrics: 0, deployment_events: 0, pod_event_batches: 0 })
   })
 
-  it("keeps each pod token to its own deployment: naming another is 403 TOKEN_WRONG_DEPLOYMENT", async () => {
+  it('keeps each pod token to its own deployment: naming another is 403 TOKEN_WRONG_DEPLOYMENT', async () => {
     const a = await seedDeployment(server.deps, alice.id)
     const b = await seedDeployment(server.deps, alice.id)
     const cross = await postEvents(server.url, b.podToken, { seq: 1, deploymentId: a.id, events: [log('from b')] })
@@ -96,7 +96,12 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
     ['a body over 1 MiB', (seq) => ({ seq, events: Array.from({ length: 200 }, () => log('y'.repeat(6000))) }), 413, 'PAYLOAD_TOO_LARGE'],
     ['more than 1000 events', (seq) => ({ seq, events: Array.from({ length: 1001 }, () => heartbeat()) }), 400, 'BAD_REQUEST'],
     ['a log line over 8 KiB', (seq) => ({ seq, events: [log('ok'), log(bigLine)] }), 400, 'BAD_REQUEST'],
-    ['an unknown event type', (seq) => ({ seq, events: [log('ok'), { type: 'gossip', at: new Date().toISOString() }] }), 400, 'BAD_REQUEST'],
+    [
+      'an unknown event type',
+      (seq) => ({ seq, events: [log('ok'), { type: 'gossip', at: new Date().toISOString() }] }),
+      400,
+      'BAD_REQUEST',
+    ],
     ['a NaN metric', (seq) => ({ seq, events: [log('ok'), metric('{"step":1,"loss":NaN}')] }), 400, 'BAD_REQUEST'],
     ['an infinite metric', (seq) => ({ seq, events: [log('ok'), metric('{"step":1,"loss":1e999}')] }), 400, 'BAD_REQUEST'],
     ['a metric without a step', (seq) => ({ seq, events: [metric('{"loss":0.5}')] }), 400, 'BAD_REQUEST'],
@@ -104,7 +109,12 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
     ['a bad time', (seq) => ({ seq, events: [{ type: 'log', at: 'yesterday', line: 'x' }] }), 400, 'BAD_REQUEST'],
     ['text that is not JSON', () => '{"seq":1,"events":[', 400, 'BAD_REQUEST'],
     // A pod cannot write the server's own timeline kinds (a forged pod_terminated, say).
-    ['a report of a kind only the server writes', (seq) => ({ seq, events: [log('ok'), { type: 'report', at: new Date().toISOString(), kind: 'pod_terminated' }] }), 400, 'BAD_REQUEST'],
+    [
+      'a report of a kind only the server writes',
+      (seq) => ({ seq, events: [log('ok'), { type: 'report', at: new Date().toISOString(), kind: 'pod_terminated' }] }),
+      400,
+      'BAD_REQUEST',
+    ],
   ]
 
   it.each(cases)('refuses %s', async (_name, body, httpStatus, code) => {
@@ -150,7 +160,11 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
     // succeeded keeps the pod (and its token) for the keep-alive window
     expect((await postEvents(server.url, dep.podToken, { seq: 4, events: [status('succeeded', { exitCode: 0 })] })).status).toBe(200)
     const mid = await counts(dep.id)
-    for (const [seq, next] of [[5, 'succeeded'], [6, 'training'], [7, 'failed']] as const) {
+    for (const [seq, next] of [
+      [5, 'succeeded'],
+      [6, 'training'],
+      [7, 'failed'],
+    ] as const) {
       const late = await postEvents(server.url, dep.podToken, { seq, events: [log('late line'), status(next)] })
       expect(late.status).toBe(409)
       expect(late.body.error?.code).toBe('ILLEGAL_TRANSITION')
@@ -163,7 +177,10 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
 
   it('revokes the pod token once a failed pod is torn down, so later reports are 403', async () => {
     const dep = await seedDeployment(server.deps, alice.id, { status: 'training' })
-    const failed = await postEvents(server.url, dep.podToken, { seq: 1, events: [status('failed', { reason: 'training_failed', exitCode: 2 })] })
+    const failed = await postEvents(server.url, dep.podToken, {
+      seq: 1,
+      events: [status('failed', { reason: 'training_failed', exitCode: 2 })],
+    })
     expect(failed.status).toBe(200)
     // Teardown runs after the answer; without a pod it confirms at once.
     await waitFor(async () => ((await server.deps.revocations.isRevoked(dep.podJti)) ? true : undefined), 5_000)
@@ -179,7 +196,10 @@ describe('POST /v1/pod/events: bad input stores nothing', () => {
       events: [metric('{"step":1,"loss":0.9,"acc":0.1}'), metric('{"step":1,"loss":0.8}'), metric('{"step":2,"loss":0.7,"epoch":"a"}')],
     })
     expect(first.status).toBe(200)
-    const second = await postEvents(server.url, dep.podToken, { seq: 2, events: [metric('{"step":2,"loss":0.1}'), metric('{"step":3,"loss":0.6}')] })
+    const second = await postEvents(server.url, dep.podToken, {
+      seq: 2,
+      events: [metric('{"step":2,"loss":0.1}'), metric('{"step":3,"loss":0.6}')],
+    })
     expect(second.status).toBe(200)
     const rows = await database.db
       .selectFrom('deployment_metrics')

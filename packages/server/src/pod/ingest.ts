@@ -7,8 +7,7 @@ import { appendEvent } from '../events/append.ts'
 import { AppError } from '../errors.ts'
 
 export type IngestResult =
-  | { duplicate: true }
-  | { duplicate: false; deployment: Deployment; terminalNow: boolean; terminateRequested: boolean }
+  { duplicate: true } | { duplicate: false; deployment: Deployment; terminalNow: boolean; terminateRequested: boolean }
 
 /**
  * Stores one pod batch in one transaction: the seq first (a retried batch stops there), then
@@ -50,9 +49,19 @@ export async function ingestBatch(deps: Pick<ServerDeps, 'db' | 'clock'>, deploy
         terminalNow ||= isTerminal(event.status)
       } else if (event.type === 'terminate_request') {
         terminateRequested = true
-        await appendEvent(trx, deploymentId, { kind: 'terminate_request', message: event.reason ?? null, data: { podAt: event.at }, at: now })
+        await appendEvent(trx, deploymentId, {
+          kind: 'terminate_request',
+          message: event.reason ?? null,
+          data: { podAt: event.at },
+          at: now,
+        })
       } else if (event.type === 'report') {
-        await appendEvent(trx, deploymentId, { kind: event.kind, message: event.message ?? null, data: { podAt: event.at, ...event.data }, at: now })
+        await appendEvent(trx, deploymentId, {
+          kind: event.kind,
+          message: event.message ?? null,
+          data: { podAt: event.at, ...event.data },
+          at: now,
+        })
       }
     }
     await insertLogs(trx, deploymentId, batch)
@@ -83,12 +92,22 @@ async function insertLogs(trx: Kysely<Database>, deploymentId: string, batch: Po
     event.type === 'log' ? [{ deployment_id: deploymentId, at: event.at, line: event.line }] : [],
   )
   // Chunks keep each statement under Postgres's 65,535 parameters.
-  for (let i = 0; i < rows.length; i += 5000) await trx.insertInto('deployment_logs').values(rows.slice(i, i + 5000)).execute()
+  for (let i = 0; i < rows.length; i += 5000)
+    await trx
+      .insertInto('deployment_logs')
+      .values(rows.slice(i, i + 5000))
+      .execute()
 }
 
 async function insertMetrics(trx: Kysely<Database>, deploymentId: string, points: (MetricPoint & { at: string })[], now: Date) {
   if (!points.length) return
-  const rows = points.map((point) => ({ deployment_id: deploymentId, name: point.name, step: point.step, value: point.value, at: point.at || now }))
+  const rows = points.map((point) => ({
+    deployment_id: deploymentId,
+    name: point.name,
+    step: point.step,
+    value: point.value,
+    at: point.at || now,
+  }))
   for (let i = 0; i < rows.length; i += 5000) {
     await trx
       .insertInto('deployment_metrics')

@@ -9,7 +9,11 @@ import { tokenFromRequest } from '../http/token-param.ts'
  * request). Throws the TokenError as it is (no token or a bad one: 401; a download or artifact
  * token, or a revoked one: 403); the request handler answers it by its code.
  */
-export async function podDeploymentOf(deps: Pick<ServerDeps, 'keyring' | 'revocations' | 'config' | 'clock'>, req: IncomingMessage, url: URL): Promise<string> {
+export async function podDeploymentOf(
+  deps: Pick<ServerDeps, 'keyring' | 'revocations' | 'config' | 'clock'>,
+  req: IncomingMessage,
+  url: URL,
+): Promise<string> {
   const token = await verifyToken(deps.keyring, 'pod', tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
   await assertNotRevoked(deps.revocations, token.jti)
   return token.claims.deployment_id
