@@ -83,6 +83,21 @@ describe(`migrate on ${engine}`, () => {
     await expect(migrate(db, { dir })).rejects.toMatchObject({ code: 'MIGRATION_MISSING' })
   })
 
+  it('applies a file that sorts before applied ones when it lands later (branches merged in either order)', async () => {
+    const { db } = await fresh()
+    const dir = await migrationsCopy()
+    const before = await migrate(db, { dir })
+    expect(before.applied.at(-1)).toBe((await readMigrations(dir)).at(-1)!.name)
+    // Another branch's migration, numbered below the newest one already applied here.
+    await writeFile(join(dir, '0003_other_branch.sql'), 'ALTER TABLE users ADD COLUMN other_branch boolean NOT NULL DEFAULT false;')
+    const after = await migrate(db, { dir })
+    expect(after.applied).toEqual(['0003_other_branch.sql'])
+    const columns = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`.execute(db)
+    expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['external_id', 'other_branch']))
+    expect((await migrate(db, { dir })).applied).toEqual([])
+  })
+
   it('rolls back a failing migration and records nothing for it', async () => {
     const { db } = await fresh()
     const dir = await migrationsCopy()
