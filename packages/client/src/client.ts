@@ -17,6 +17,20 @@ export function trimBaseUrl(url: string): string {
   return url.replace(/\/+$/, '')
 }
 
+/**
+ * A URL the server handed out (upload, download), sent to the server this client was pointed
+ * at: the server builds such URLs from its configured public URL, which may not be how this
+ * client reaches it (a proxy, a container network). Its path already carries the mount's
+ * basePath, so when the client's URL ends in that same prefix it is not added twice.
+ */
+export function onClientServer(clientUrl: string, handedOut: string): string {
+  const base = new URL(trimBaseUrl(clientUrl))
+  const target = new URL(handedOut)
+  const prefix = base.pathname.replace(/\/+$/, '')
+  const path = prefix && (target.pathname === prefix || target.pathname.startsWith(`${prefix}/`)) ? target.pathname : `${prefix}${target.pathname}`
+  return `${base.origin}${path}${target.search}`
+}
+
 export function authHeaders(apiKey: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}` }
 }

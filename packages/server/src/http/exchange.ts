@@ -28,7 +28,7 @@ export interface FileRange {
   length: number
 }
 
-export type PlainBody = { kind: 'empty' } | { kind: 'bytes'; bytes: Uint8Array } | ({ kind: 'file' } & FileRange)
+export type PlainBody = { kind: 'empty' } | { kind: 'bytes'; bytes: Uint8Array<ArrayBuffer> } | ({ kind: 'file' } & FileRange)
 
 /** How an answer ended: the body bytes handed to the client, and whether it was all of them. */
 export interface Delivery {
