@@ -53,10 +53,11 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
 }
 
 /**
- * WHATWG: the range as a pull stream. The host reads chunk by chunk; the stream reads the file
- * only when its small queue has room, so memory stays bounded whatever the file's size and
- * however slow the client. Each chunk is a fresh buffer: once enqueued it belongs to the host.
- * `onEnd` hears the bytes enqueued and whether that was the whole range.
+ * WHATWG: the range as a pull byte stream. The host reads chunk by chunk; the stream reads the
+ * file only when asked, so memory stays bounded whatever the file's size and however slow the
+ * client. A host reading with a BYOB reader lends its own buffers and the file is read straight
+ * into them (no allocation per chunk); a default reader gets a fresh chunk each time, which is
+ * then the host's to keep. `onEnd` hears the bytes handed over and whether that was the whole range.
  */
 export function fileRangeStream(range: FileRange, onEnd: (bytesSent: number, complete: boolean) => void): ReadableStream<Uint8Array> {
   const { file, start, length } = range
@@ -67,21 +68,30 @@ export function fileRangeStream(range: FileRange, onEnd: (bytesSent: number, com
     ended = true
     onEnd(sent, complete)
   }
-  return new ReadableStream<Uint8Array>(
+  return new ReadableStream(
     {
+      type: 'bytes',
       async pull(controller) {
+        // A BYOB read lends its buffer; a default reader's read gets a fresh one (not zero-filled).
+        const request = controller.byobRequest
+        const view = request?.view
         try {
-          const want = Math.min(READ_CHUNK, length - sent)
-          const buffer = Buffer.allocUnsafeSlow(want)
-          const { bytesRead } = await file.handle.read(buffer, 0, want, start + sent)
-          if (bytesRead > 0) {
-            sent += bytesRead
-            controller.enqueue(bytesRead === want ? buffer : buffer.subarray(0, bytesRead))
-          }
-          if (sent >= length || bytesRead === 0) {
-            // A file that shrank under us ends short; the client sees fewer bytes than announced.
+          const room = Math.min(view ? view.byteLength : READ_CHUNK, length - sent)
+          const target = view ? new Uint8Array(view.buffer, view.byteOffset, room) : Buffer.allocUnsafeSlow(room)
+          const { bytesRead } = await file.handle.read(target, 0, room, start + sent)
+          sent += bytesRead
+          if (bytesRead === 0) {
+            // The file shrank under us: the client sees fewer bytes than announced.
             controller.close()
-            end(sent >= length)
+            request?.respond(0)
+            end(false)
+            return
+          }
+          if (request) request.respond(bytesRead)
+          else controller.enqueue(target.subarray(0, bytesRead))
+          if (sent >= length) {
+            controller.close()
+            end(true)
           }
         } catch (error) {
           controller.error(error)
@@ -92,7 +102,7 @@ export function fileRangeStream(range: FileRange, onEnd: (bytesSent: number, com
         end(false)
       },
     },
-    // Two chunks read ahead: the next read overlaps the host's write of the last one.
-    { highWaterMark: 2 * READ_CHUNK, size: (chunk) => chunk.byteLength },
+    // No read-ahead: a chunk pulled ahead of a BYOB read would be allocated, then copied into the lent buffer.
+    { highWaterMark: 0 },
   )
 }
