@@ -33,7 +33,9 @@ async function main() {
 
   const urls = await startServer(importDir)
   const names = ['fetch', 'node', 'fetchDefault'] as const
-  console.log(`database: ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; both adapters in one process (pid ${urls.pid})`)
+  console.log(
+    `database: ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; both adapters in one process (pid ${urls.pid})`,
+  )
   // Warm the page cache and both paths once.
   for (const name of names) await curlDownload(urls[name])
 
@@ -57,7 +59,9 @@ async function main() {
     const ratio = median(speeds[name]) / n
     const paired = median(speeds[name].map((value, i) => value / speeds.node[i]!))
     console.log(`  ${label.padEnd(36)} ${fmt(median(speeds[name]))} MB/s   [${speeds[name].map(fmt).join(', ')}]`)
-    console.log(`    ratio to Node: ${ratio.toFixed(2)}, paired per round ${paired.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`)
+    console.log(
+      `    ratio to Node: ${ratio.toFixed(2)}, paired per round ${paired.toFixed(2)} (target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`,
+    )
   }
 }
 
@@ -67,7 +71,8 @@ async function startServer(importDir: string): Promise<{ node: string; fetch: st
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: fileURLToPath(new URL('..', import.meta.url)),
   })
-  for await (const line of createInterface({ input: child.stdout! })) return JSON.parse(line) as { node: string; fetch: string; fetchDefault: string; pid: number }
+  for await (const line of createInterface({ input: child.stdout! }))
+    return JSON.parse(line) as { node: string; fetch: string; fetchDefault: string; pid: number }
   throw new Error(`the server exited with ${child.exitCode}`)
 }
 

@@ -27,7 +27,9 @@ const podlaunch = createPodlaunch({
 await podlaunch.start()
 const deps = podlaunch.deps()!
 const admin = await createTestUser(database.db, 'bench-admin', true)
-const caller = createCallerFactory(appRouter)(createInnerContext(deps, { id: admin.id, name: 'bench-admin', isAdmin: true, apiKeyId: admin.apiKeyId }))
+const caller = createCallerFactory(appRouter)(
+  createInnerContext(deps, { id: admin.id, name: 'bench-admin', isAdmin: true, apiKeyId: admin.apiKeyId }),
+)
 const dataset = await caller.datasets.register({ name: 'bench', path: fileName })
 const minted = new URL((await caller.datasets.createDownloadUrl({ id: dataset.id })).url)
 
@@ -35,7 +37,9 @@ const node = await listenOnLoopback(podlaunch.handler)
 const fetchServer = await listenOnLoopback(fetchListener(podlaunch.fetch))
 const defaultReader = await listenOnLoopback(fetchListener(podlaunch.fetch, { lend: false }))
 const path = `${minted.pathname}${minted.search}`
-process.stdout.write(`${JSON.stringify({ node: `${node.url}${path}`, fetch: `${fetchServer.url}${path}`, fetchDefault: `${defaultReader.url}${path}`, pid: process.pid })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ node: `${node.url}${path}`, fetch: `${fetchServer.url}${path}`, fetchDefault: `${defaultReader.url}${path}`, pid: process.pid })}\n`,
+)
 
 process.once('SIGTERM', async () => {
   await node.close()

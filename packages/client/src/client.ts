@@ -5,8 +5,11 @@ import type { AppRouter } from '@podlaunch/server'
 export interface ClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:3000 */
   url: string
-  /** An API key (pl_…). */
-  apiKey: string
+  /**
+   * An API key (pl_…). Leave it out where the host app's own session authenticates instead (its
+   * cookie, through createPodlaunch's `authenticate` hook): pass a `fetch` that carries it.
+   */
+  apiKey?: string | undefined
   /** A fetch implementation; defaults to the global one. */
   fetch?: typeof fetch
 }
@@ -27,12 +30,13 @@ export function onClientServer(clientUrl: string, handedOut: string): string {
   const base = new URL(trimBaseUrl(clientUrl))
   const target = new URL(handedOut)
   const prefix = base.pathname.replace(/\/+$/, '')
-  const path = prefix && (target.pathname === prefix || target.pathname.startsWith(`${prefix}/`)) ? target.pathname : `${prefix}${target.pathname}`
+  const path =
+    prefix && (target.pathname === prefix || target.pathname.startsWith(`${prefix}/`)) ? target.pathname : `${prefix}${target.pathname}`
   return `${base.origin}${path}${target.search}`
 }
 
-export function authHeaders(apiKey: string): Record<string, string> {
-  return { authorization: `Bearer ${apiKey}` }
+export function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {}
 }
 
 /**

@@ -23,7 +23,15 @@ beforeAll(async () => {
   let handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
   http = await listenOnLoopback(fetchListener((request) => handle(request)))
   // The public URL names another host on purpose: the SDK must send uploads to the URL it was given.
-  podlaunch = createPodlaunch({ db: database.db, dataDir, basePath: '/api/podlaunch', publicUrl: 'http://public.invalid', logger: silentLogger(), admin: false, reconciler: false })
+  podlaunch = createPodlaunch({
+    db: database.db,
+    dataDir,
+    basePath: '/api/podlaunch',
+    publicUrl: 'http://public.invalid',
+    logger: silentLogger(),
+    admin: false,
+    reconciler: false,
+  })
   handle = podlaunch.fetch
   user = await createTestUser(database.db, 'host-user')
 })

@@ -97,7 +97,10 @@ export function defaultConfig(overrides: ConfigOverrides): ServerConfig {
 export function normalizeBasePath(path: string): string {
   const trimmed = path.replace(/^\/+|\/+$/g, '')
   if (trimmed === '') return ''
-  if (!/^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/.test(trimmed) || trimmed.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+  if (
+    !/^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/.test(trimmed) ||
+    trimmed.split('/').some((part) => part === '' || part === '.' || part === '..')
+  ) {
     throw new Error(`basePath must be a plain URL path such as /api/podlaunch (got ${JSON.stringify(path)})`)
   }
   return `/${trimmed}`

@@ -75,7 +75,12 @@ describe.each(ADAPTERS)('host sessions through the %s adapter', (adapter) => {
     form.set('name', 'd')
     form.set('filename', 'd.csv')
     form.set('sizeBytes', '4')
-    const browser = { cookie: `session=${id}`, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }
+    const browser = {
+      cookie: `session=${id}`,
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+    }
     const multipart = await fetch(`${server.base(adapter)}/trpc/datasets.create`, { method: 'POST', headers: browser, body: form })
     expect(multipart.status).toBe(403)
     expect(await errorCodeOf(multipart)).toBe('FORBIDDEN')
@@ -139,9 +144,13 @@ describe.each(ADAPTERS)('host sessions through the %s adapter', (adapter) => {
   it('keeps API keys working beside the hook, ahead of any session', async () => {
     const res = await createDataset(adapter, { authorization: `Bearer ${alice.apiKey}`, cookie: 'session=boss' })
     expect(res.status).toBe(200)
-    const me = await fetch(`${server.base(adapter)}/trpc/me`, { headers: { authorization: `Bearer ${alice.apiKey}`, cookie: 'session=boss' } })
+    const me = await fetch(`${server.base(adapter)}/trpc/me`, {
+      headers: { authorization: `Bearer ${alice.apiKey}`, cookie: 'session=boss' },
+    })
     expect(((await me.json()) as { result: { data: unknown } }).result.data).toMatchObject({ id: alice.id, isAdmin: false })
-    const revoked = await fetch(`${server.base(adapter)}/trpc/me`, { headers: { authorization: `Bearer pl_${'x'.repeat(43)}`, cookie: 'session=boss' } })
+    const revoked = await fetch(`${server.base(adapter)}/trpc/me`, {
+      headers: { authorization: `Bearer pl_${'x'.repeat(43)}`, cookie: 'session=boss' },
+    })
     expect(revoked.status).toBe(401)
     const nobody = await fetch(`${server.base(adapter)}/trpc/me`)
     expect(nobody.status).toBe(401)

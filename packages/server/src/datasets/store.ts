@@ -21,7 +21,11 @@ export interface StoredFile {
 export interface DatasetStore {
   newKey(): string
   /** Streams `source` into `key`, refusing more than `maxBytes`. Nothing is left behind on failure. */
-  write(key: string, source: AsyncIterable<Uint8Array>, options: { maxBytes: number; expect?: (file: StoredFile) => void }): Promise<StoredFile>
+  write(
+    key: string,
+    source: AsyncIterable<Uint8Array>,
+    options: { maxBytes: number; expect?: (file: StoredFile) => void },
+  ): Promise<StoredFile>
   /** Takes a file already on the server's disk into the store (a hard link where possible). */
   adopt(key: string, existingPath: string): Promise<StoredFile>
   open(key: string): Promise<OpenedFile | undefined>

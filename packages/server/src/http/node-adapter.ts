@@ -97,7 +97,13 @@ function plainRequest(req: IncomingMessage, res: ServerResponse, url: URL, path:
  * nothing more. (`complete` is false while body bytes are still on the wire; once they all
  * arrived, Node discards what the route did not read, and the connection can be kept.)
  */
-async function send(req: IncomingMessage, res: ServerResponse, request: PlainRequest, response: PlainResponse, onError: (error: unknown) => void) {
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: PlainRequest,
+  response: PlainResponse,
+  onError: (error: unknown) => void,
+) {
   const delivery: Delivery = { bytesSent: 0, complete: false }
   try {
     if (res.destroyed || res.headersSent) {

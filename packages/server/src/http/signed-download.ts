@@ -92,7 +92,9 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
         const target = await options.resolve(verified.claims)
         if (!target) throw new AppError('NOT_FOUND', options.notFoundMessage)
         // The row records the bytes actually delivered, so it is written once the answer ends.
-        return await serveFile(request, target, (outcome) => log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status))
+        return await serveFile(request, target, (outcome) =>
+          log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status),
+        )
       } catch (error) {
         // Refusals of a genuine token are logged too; the dispatcher answers them.
         await log(verified.jti, verified.claims, range, 0, toAppError(error)?.status ?? 500)

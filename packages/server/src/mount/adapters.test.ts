@@ -34,7 +34,12 @@ async function trpc(adapter: AdapterName, procedure: string, input: unknown, kin
 
 /** Uploads CONTENT through `adapter` and returns the dataset id and the URL it was sent to. */
 async function upload(adapter: AdapterName) {
-  const created = (await trpc(adapter, 'datasets.create', { name: 'train', filename: 'train.bin', sizeBytes: CONTENT.length, sha256: SHA256 })) as {
+  const created = (await trpc(adapter, 'datasets.create', {
+    name: 'train',
+    filename: 'train.bin',
+    sizeBytes: CONTENT.length,
+    sha256: SHA256,
+  })) as {
     dataset: { id: string }
     uploadUrl: string
   }
@@ -101,7 +106,10 @@ describe.each(ADAPTERS)('through the %s adapter', (adapter) => {
     const { id, uploadUrl, res } = await upload(adapter)
     expect(new URL(uploadUrl).pathname).toBe(`${BASE_PATH}/v1/datasets/${id}/content`)
     expect(res.status).toBe(200)
-    expect(((await res.json()) as { dataset: { status: string; sha256: string } }).dataset).toMatchObject({ status: 'ready', sha256: SHA256 })
+    expect(((await res.json()) as { dataset: { status: string; sha256: string } }).dataset).toMatchObject({
+      status: 'ready',
+      sha256: SHA256,
+    })
   })
 
   it('refuses an upload with the wrong bytes and keeps nothing', async () => {
@@ -112,7 +120,11 @@ describe.each(ADAPTERS)('through the %s adapter', (adapter) => {
     const res = await fetch(server.via(adapter, created.uploadUrl), { method: 'PUT', headers: auth(), body: Buffer.alloc(10, 1) })
     expect(res.status).toBe(400)
     expect(await errorCodeOf(res)).toBe('CHECKSUM_MISMATCH')
-    const row = await server.database.db.selectFrom('datasets').select('status').where('id', '=', created.dataset.id).executeTakeFirstOrThrow()
+    const row = await server.database.db
+      .selectFrom('datasets')
+      .select('status')
+      .where('id', '=', created.dataset.id)
+      .executeTakeFirstOrThrow()
     expect(row.status).toBe('uploading')
   })
 

@@ -33,7 +33,8 @@ export interface Assembled {
 export async function assemble(options: PodlaunchOptions, config: ServerConfig, logger: Logger, shutdown: AbortSignal): Promise<Assembled> {
   const releases: (() => Promise<void>)[] = []
   const release = async () => {
-    for (const close of releases.splice(0).reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'closing a part failed'))
+    for (const close of releases.splice(0).reverse())
+      await close().catch((error: unknown) => logger.warn({ err: error }, 'closing a part failed'))
   }
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
@@ -41,11 +42,13 @@ export async function assemble(options: PodlaunchOptions, config: ServerConfig, 
       options.keyring ??
       (await loadKeyring({ dataDir: config.dataDir, signingKey: options.signingKey, verificationKeys: options.verificationKeys }))
     const db =
-      options.db ??
-      createDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: embeddedDatabaseDir(config.dataDir) })
+      options.db ?? createDatabase(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: embeddedDatabaseDir(config.dataDir) })
     if (!options.db) releases.push(() => db.destroy())
     const migrated = await migrate(db)
-    logger.info({ applied: migrated.applied, database: options.databaseUrl ? 'postgres' : options.db ? 'given' : 'pglite' }, 'database ready')
+    logger.info(
+      { applied: migrated.applied, database: options.databaseUrl ? 'postgres' : options.db ? 'given' : 'pglite' },
+      'database ready',
+    )
     const result: StartResult = { migrated: migrated.applied }
     if (options.admin !== false) {
       const admin = await ensureAdmin(db, { apiKey: options.admin?.apiKey })

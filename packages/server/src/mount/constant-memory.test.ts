@@ -72,19 +72,41 @@ describe('the fetch handler in constant memory', () => {
       uploadUrl: string
     }
     const up = await peakGrowth(() =>
-      run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-T', file, '-H', `Authorization: Bearer ${alice.apiKey}`, server.via('fetch', created.uploadUrl)]),
+      run('curl', [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        '-T',
+        file,
+        '-H',
+        `Authorization: Bearer ${alice.apiKey}`,
+        server.via('fetch', created.uploadUrl),
+      ]),
     )
     expect(up.result.stdout).toBe('200')
     expect(up.growth).toBeLessThan(MAX_GROWTH)
 
     const { url } = (await trpc('datasets.createDownloadUrl', { id: created.dataset.id })) as { url: string }
     const down = await peakGrowth(() =>
-      run('curl', ['-sS', '--limit-rate', '400M', '-o', join(dir, 'copy.bin'), '-w', '%{http_code} %{size_download}', server.via('fetch', url)]),
+      run('curl', [
+        '-sS',
+        '--limit-rate',
+        '400M',
+        '-o',
+        join(dir, 'copy.bin'),
+        '-w',
+        '%{http_code} %{size_download}',
+        server.via('fetch', url),
+      ]),
     )
     expect(down.result.stdout).toBe(`200 ${SIZE}`)
     expect(down.growth).toBeLessThan(MAX_GROWTH)
     const { stdout } = await run('sha256sum', [join(dir, 'copy.bin')])
     expect(stdout.split(' ')[0]).toBe(sha256)
-    console.log(`[constant memory] upload +${(up.growth / 1048576).toFixed(1)} MiB, download +${(down.growth / 1048576).toFixed(1)} MiB RSS for ${SIZE / 1048576} MiB`)
+    console.log(
+      `[constant memory] upload +${(up.growth / 1048576).toFixed(1)} MiB, download +${(down.growth / 1048576).toFixed(1)} MiB RSS for ${SIZE / 1048576} MiB`,
+    )
   }, 180_000)
 })

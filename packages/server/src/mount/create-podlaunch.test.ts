@@ -34,7 +34,9 @@ const origin = 'http://host.test'
 
 describe('createPodlaunch from plain settings', () => {
   it('starts on the first request, migrates, generates an admin key once and serves it', async () => {
-    const podlaunch = made(createPodlaunch({ ...(await settings()), basePath: '/api/podlaunch/', publicUrl: origin, logger: silentLogger() }))
+    const podlaunch = made(
+      createPodlaunch({ ...(await settings()), basePath: '/api/podlaunch/', publicUrl: origin, logger: silentLogger() }),
+    )
     expect(podlaunch.config.basePath).toBe('/api/podlaunch')
     const health = await podlaunch.fetch(new Request(`${origin}/api/podlaunch/healthz`))
     expect(health.status).toBe(200)

@@ -38,7 +38,8 @@ export function createPodlaunch(options: PodlaunchOptions = {}): Podlaunch {
   const config = defaultConfig({ ...options.config, dataDir, publicUrl: options.publicUrl, basePath: options.basePath })
   const logger = options.logger ?? createLogger({ level: options.logLevel })
   const shutdown = new AbortController()
-  let running: { assembled: Assembled; core: HttpCore; node: Podlaunch['handler']; fetch: Podlaunch['fetch']; reconciler?: Reconciler } | undefined
+  let running:
+    { assembled: Assembled; core: HttpCore; node: Podlaunch['handler']; fetch: Podlaunch['fetch']; reconciler?: Reconciler } | undefined
   let starting: Promise<StartResult> | undefined
   let closing: Promise<void> | undefined
 
@@ -53,7 +54,10 @@ export function createPodlaunch(options: PodlaunchOptions = {}): Podlaunch {
       })
       const reconciler = options.reconciler === false ? undefined : startReconciler(assembled.deps)
       running = { assembled, core, node: nodeListener(core), fetch: fetchHandler(core), reconciler }
-      logger.info({ publicUrl: config.publicUrl, basePath: config.basePath || '/', providers: Object.keys(assembled.deps.providers) }, 'podlaunch ready')
+      logger.info(
+        { publicUrl: config.publicUrl, basePath: config.basePath || '/', providers: Object.keys(assembled.deps.providers) },
+        'podlaunch ready',
+      )
       return assembled.result
     })().catch((error: unknown) => {
       // A failed start (the database not up yet) may be tried again by the next request.
