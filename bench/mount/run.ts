@@ -3,48 +3,44 @@
 // the same process and the same run, alternating, with curl on loopback.
 // Run from the repository root: npx tsx bench/mount/run.ts [rounds=5] [sizeMiB=1024]
 // Uses embedded PGlite, or Postgres when DATABASE_URL is set. Needs curl.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { fmt, median, requireTool, writeRandomFile } from '../support/peers.ts'
+import { curlDownload, runBench, type BenchLeftovers } from '../support/run-bench.ts'
 
-const run = promisify(execFile)
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 5))
 const SIZE_MIB = Number(process.argv[3] ?? 1024)
 const SIZE = SIZE_MIB * 1024 * 1024
 const TARGET_RATIO = 0.8
 
-let child: ChildProcess | undefined
-let workDir: string | undefined
-
-async function main() {
+async function main(leftovers: BenchLeftovers) {
   await requireTool('curl', ['--version'], 'apt-get install -y curl')
-  workDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-mount-'))
+  const workDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-mount-'))
+  leftovers.dirs.push(workDir)
   const importDir = join(workDir, 'import')
   await mkdir(importDir)
   process.stdout.write(`writing a ${SIZE_MIB} MiB random file… `)
   await writeRandomFile(join(importDir, 'big.bin'), SIZE)
   console.log('done')
 
-  const urls = await startServer(importDir)
+  const urls = await startServer(importDir, leftovers)
   const names = ['fetch', 'node', 'fetchDefault'] as const
   console.log(
     `database: ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PGlite'}; both adapters in one process (pid ${urls.pid})`,
   )
   // Warm the page cache and both paths once.
-  for (const name of names) await curlDownload(urls[name])
+  for (const name of names) await curlDownload(urls[name], SIZE)
 
   const speeds = { node: [] as number[], fetch: [] as number[], fetchDefault: [] as number[] }
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order, so load from elsewhere does not always hit the same path.
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length]!
-      speeds[name].push(await curlDownload(urls[name]))
+      speeds[name].push(await curlDownload(urls[name], SIZE))
     }
     console.log(`round ${round + 1}: ${names.map((name) => `${name} ${fmt(speeds[name].at(-1)!)}`).join(', ')} MB/s`)
   }
@@ -65,36 +61,19 @@ async function main() {
   }
 }
 
-async function startServer(importDir: string): Promise<{ node: string; fetch: string; fetchDefault: string; pid: number }> {
+async function startServer(
+  importDir: string,
+  leftovers: BenchLeftovers,
+): Promise<{ node: string; fetch: string; fetchDefault: string; pid: number }> {
   const script = fileURLToPath(new URL('./serve-mounted.ts', import.meta.url))
-  child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, importDir, 'big.bin'], {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, importDir, 'big.bin'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: fileURLToPath(new URL('..', import.meta.url)),
   })
+  leftovers.children.push(child)
   for await (const line of createInterface({ input: child.stdout! }))
     return JSON.parse(line) as { node: string; fetch: string; fetchDefault: string; pid: number }
   throw new Error(`the server exited with ${child.exitCode}`)
 }
 
-/** One curl download to /dev/null; returns MB/s (10^6 bytes per second). */
-async function curlDownload(url: string): Promise<number> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url])
-  const [code, size, seconds] = stdout.trim().split(' ')
-  if (code !== '200' || Number(size) !== SIZE) throw new Error(`download failed: ${stdout}`)
-  return Number(size) / Number(seconds) / 1e6
-}
-
-async function cleanup() {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM')
-    await Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))])
-  }
-  if (workDir) await rm(workDir, { recursive: true, force: true })
-}
-
-process.once('SIGINT', () => void cleanup().then(() => process.exit(130)))
-try {
-  await main()
-} finally {
-  await cleanup()
-}
+await runBench(main)

@@ -2,8 +2,8 @@
 // loader the workspace's TypeScript packages need (see package.json).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@podlaunch/server/testing'
 
 export const APP_DIR = fileURLToPath(new URL('..', import.meta.url))
 const NEXT = `${APP_DIR}/node_modules/.bin/next`
@@ -28,14 +28,6 @@ export async function buildApp(): Promise<number> {
   const [code] = (await once(child, 'exit')) as [number | null]
   if (code !== 0) throw new Error(`next build failed (${code}):\n${output}`)
   return (performance.now() - started) / 1000
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 export interface RunningApp {

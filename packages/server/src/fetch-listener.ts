@@ -2,6 +2,7 @@
 // and benchmarks reach the fetch adapter over real HTTP through it.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
+import { drainedOrClosed } from './http/file-body.ts'
 
 /**
  * A Node request listener that calls `handle` with a Request and writes its Response back, with
@@ -65,7 +66,7 @@ async function copyChunks(body: ReadableStream<Uint8Array>, res: ServerResponse)
   for (;;) {
     const { done, value } = await reader.read()
     if (done) return
-    if (!res.write(value)) await drained(res)
+    if (!res.write(value)) await drainedOrClosed(res)
     if (res.destroyed) return void (await reader.cancel())
   }
 }
@@ -86,19 +87,7 @@ async function copyLending(body: ReadableStream<Uint8Array>, res: ServerResponse
     // The read hands the buffer back (transferred): it is lent again once the socket took it.
     buffers[i] = value.buffer as ArrayBuffer
     written[i] = new Promise<void>((resolve) => res.write(value, () => resolve()))
-    if (res.writableNeedDrain) await drained(res)
+    if (res.writableNeedDrain) await drainedOrClosed(res)
     if (res.destroyed) return void (await reader.cancel())
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done)
-      res.off('close', done)
-      resolve()
-    }
-    res.once('drain', done)
-    res.once('close', done)
-  })
 }

@@ -40,7 +40,8 @@ export async function writeFileRange(range: FileRange, res: ServerResponse): Pro
   return sent
 }
 
-function drainedOrClosed(res: ServerResponse): Promise<void> {
+/** Resolves once the response can take more, or is gone. */
+export function drainedOrClosed(res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       res.off('drain', done)
