@@ -55,7 +55,7 @@ export function createHttpCore(deps: ServerDeps, options: RequestHandlerOptions 
     ...artifactRoutes(deps),
     ...(options.routes ?? []),
   ]
-  const serveStatic = options.adminDir ? createStaticHandler(options.adminDir) : undefined
+  const serveStatic = options.adminDir ? createStaticHandler(options.adminDir, basePath) : undefined
   let inFlight = 0
   const waiters: (() => void)[] = []
 

@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import { extname, join, sep } from 'node:path'
 import { openStoredFile } from '../storage/opened-file.ts'
 import type { PlainResponse } from './exchange.ts'
@@ -17,8 +17,10 @@ const TYPES: Record<string, string> = {
 /**
  * Serves the built admin app. Unknown paths fall back to index.html (client-side routing);
  * every path is resolved and must stay inside the root. Undefined when there is nothing to serve.
+ * index.html gets a `<base>` and a meta tag naming the basePath, so the app (built with relative
+ * asset URLs) loads its files and calls the API under whatever path it is mounted at.
  */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, basePath = '') {
   const rootReal = realpath(root).catch(() => undefined)
   return async (pathname: string, headOnly: boolean): Promise<PlainResponse | undefined> => {
     const base = await rootReal
@@ -34,6 +36,20 @@ export function createStaticHandler(root: string) {
     const path = candidate ?? (extname(decoded) ? undefined : await resolveInside(base, '/index.html'))
     const file = path ? await openStoredFile(path) : undefined
     if (!path || !file) return undefined
+    if (path === join(base, 'index.html')) {
+      await file.handle.close()
+      const html = mountedIndex(await readFile(path, 'utf8'), basePath)
+      return {
+        status: 200,
+        headers: {
+          'Content-Type': TYPES['.html']!,
+          'Content-Length': String(html.length),
+          'Cache-Control': 'no-cache',
+          'X-Content-Type-Options': 'nosniff',
+        },
+        body: headOnly ? { kind: 'empty' } : { kind: 'bytes', bytes: html },
+      }
+    }
     const immutable = path.includes(`${sep}assets${sep}`)
     const headers = {
       'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
@@ -55,4 +71,13 @@ async function resolveInside(base: string, relative: string): Promise<string | u
   } catch {
     return undefined
   }
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' }
+
+/** index.html with `<base href="{basePath}/">` and `<meta name="podlaunch-base-path">` first in its head. */
+export function mountedIndex(html: string, basePath: string): Buffer<ArrayBuffer> {
+  const attribute = basePath.replace(/[&"'<>]/g, (c) => HTML_ESCAPES[c]!)
+  const tags = `<base href="${attribute}/"><meta name="podlaunch-base-path" content="${attribute}">`
+  return Buffer.from(html.replace(/<head>/i, (head) => `${head}${tags}`))
 }
