@@ -13,7 +13,7 @@ import {
   WaitTimeoutError,
   type DeploymentEvent,
   type PodlaunchClient,
-} from './index.js'
+} from './index.ts'
 
 const TRAINER = [
   'import json, os',
