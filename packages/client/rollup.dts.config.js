@@ -49,7 +49,10 @@ function onlyDependencies() {
 }
 
 function packageName(id) {
-  return id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/')
+  return id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/')
 }
 
 export default {

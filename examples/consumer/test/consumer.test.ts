@@ -22,7 +22,9 @@ beforeAll(async () => {
   project = await createOutsideProject()
   const packed = performance.now()
   const install = await npmInstall(project, [...(await tarballsFor(project, '@podlaunch/client')), TYPES_NODE])
-  console.info(`[consumer] packed ${project.packages.length} packages in ${seconds(packed - started)}; npm installed the client in ${seconds(install.ms)}`)
+  console.info(
+    `[consumer] packed ${project.packages.length} packages in ${seconds(packed - started)}; npm installed the client in ${seconds(install.ms)}`,
+  )
 }, 300_000)
 
 afterAll(async () => {
@@ -125,7 +127,9 @@ describe('every public package in plain Node', () => {
   it('installs from its tarball, imports every entry and migrates with the migrations it ships', async () => {
     const install = await npmInstall(project, [...project.tarballs.values()])
     console.info(`[consumer] npm installed all ${project.tarballs.size} packages in ${seconds(install.ms)}`)
-    const entries = project.packages.flatMap((pkg) => pkg.entries.map((entry) => (entry === '.' ? pkg.name : `${pkg.name}${entry.slice(1)}`)))
+    const entries = project.packages.flatMap((pkg) =>
+      pkg.entries.map((entry) => (entry === '.' ? pkg.name : `${pkg.name}${entry.slice(1)}`)),
+    )
     await cp(new URL('./import-all.mjs', import.meta.url), join(project.dir, 'import-all.mjs'))
     const result = await run(process.execPath, ['import-all.mjs'], {
       cwd: project.dir,
