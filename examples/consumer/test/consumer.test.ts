@@ -10,8 +10,7 @@ import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlau
 import { startTestServer, type TestServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOutsideProject, npmInstall, tarballsFor, TYPES_NODE, type OutsideProject } from './outside-project.ts'
-import { REPO_ROOT } from './packages.ts'
-import { run, runOk } from './run.ts'
+import { REPO_ROOT, run, runOk } from '@podlaunch/packaging'
 import { CONFIGS, directiveLines, errorsOutsideTrpc, typecheck, unusedDirectiveLines } from './typecheck.ts'
 
 let project: OutsideProject

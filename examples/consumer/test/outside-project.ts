@@ -5,8 +5,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { packPackages, publicPackages, REPO_ROOT, type PublicPackage } from './packages.ts'
-import { runOk, type RunResult } from './run.ts'
+import { packPackages, publicPackages, REPO_ROOT, runOk, type PublicPackage, type RunResult } from '@podlaunch/packaging'
 
 const EXAMPLE_SRC = fileURLToPath(new URL('../src', import.meta.url))
 

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { run, type RunResult } from './run.ts'
+import { run, type RunResult } from '@podlaunch/packaging'
 
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runOk } from './run.ts'
 
-export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface PublicPackage {
   name: string
@@ -37,5 +37,10 @@ export async function publicPackages(): Promise<PublicPackage[]> {
 export async function packPackages(packages: PublicPackage[], dest: string): Promise<Map<string, string>> {
   const filters = packages.flatMap((pkg) => ['--filter', pkg.name])
   await runOk('pnpm', ['--recursive', ...filters, 'pack', '--pack-destination', dest], { cwd: REPO_ROOT })
-  return new Map(packages.map((pkg) => [pkg.name, join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`)]))
+  return new Map(packages.map((pkg) => [pkg.name, join(dest, tarballName(pkg))]))
+}
+
+/** The file name pnpm and npm give a package's tarball: @scope/name 1.0.0 -> scope-name-1.0.0.tgz. */
+export function tarballName(pkg: Pick<PublicPackage, 'name' | 'version'>): string {
+  return `${pkg.name.replace(/^@/, '').replace('/', '-')}-${pkg.version}.tgz`
 }
