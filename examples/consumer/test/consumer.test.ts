@@ -5,9 +5,7 @@ import { createHash } from 'node:crypto'
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
-import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
-import { startTestServer, type TestServer } from '@podlaunch/server/testing'
+import { startLocalPodServer, type LocalPodServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOutsideProject, npmInstall, tarballsFor, TYPES_NODE, type OutsideProject } from './outside-project.ts'
 import { REPO_ROOT, run, runOk } from '@podlaunch/packaging'
@@ -64,25 +62,16 @@ describe('a project that installs only @podlaunch/client', () => {
 })
 
 describe('the example app in plain Node against a live server', () => {
-  let database: TestDatabase
-  let server: TestServer
-  let local: LocalProvider
+  let server: LocalPodServer
   let dir: string
 
   beforeAll(async () => {
-    database = await createTestDatabase()
     dir = await mkdtemp(join(tmpdir(), 'podlaunch-consumer-run-'))
-    local = createLocalProvider({ rootDir: join(dir, 'pods'), graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
-    server = await startTestServer(database.db, {
-      providers: { local },
-      config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
-    })
+    server = await startLocalPodServer()
   }, 120_000)
 
   afterAll(async () => {
-    await local?.close()
     await server?.close()
-    await database?.close()
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
