@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely'
 import { MULTI_STATEMENT_MARKER } from './pglite-dialect.ts'
 import type { Database } from './schema.ts'
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url))
+export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
 // Any constant works; it only has to be the same in every process that migrates.
 const MIGRATION_LOCK_KEY = 727_450_001

@@ -126,3 +126,6 @@ export async function createReadyDataset(deps: ServerDeps, ownerId: string, cont
   const stored = await deps.store.write(key, Readable.from([bytes]), { maxBytes: bytes.length })
   return insertReadyDataset(deps.db, { ownerId, name: filename, filename, key, stored })
 }
+
+export { startLocalPodServer } from './test-local-pods.ts'
+export type { LocalPodServer } from './test-local-pods.ts'
