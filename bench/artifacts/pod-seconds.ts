@@ -1,22 +1,11 @@
 // One real deployment on the local provider (generated script, tar | zstd, curl upload): how
 // long from `succeeded` to the pod terminated, against the one-hour keep-alive it would get
 // without artifacts.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createTestDatabase } from '@podlaunch/db/testing'
-import { createLocalProvider, minimalHostEnv } from '@podlaunch/providers'
 import { appRouter, createCallerFactory, createInnerContext } from '@podlaunch/server'
-import { createReadyDataset, startTestServer } from '@podlaunch/server/testing'
+import { createReadyDataset, startLocalPodServer } from '@podlaunch/server/testing'
 
 export async function measurePodSeconds(): Promise<{ seconds: number; artifactBytes: number }> {
-  const database = await createTestDatabase()
-  const podsDir = await mkdtemp(join(tmpdir(), 'podlaunch-bench-pods-'))
-  const local = createLocalProvider({ rootDir: podsDir, graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
-  const server = await startTestServer(database.db, {
-    providers: { local },
-    config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
-  })
+  const server = await startLocalPodServer()
   try {
     const user = await server.user('bench')
     const dataset = await createReadyDataset(server.deps, user.id, 'a,b\n1,2\n', 'train.csv')
@@ -33,7 +22,7 @@ export async function measurePodSeconds(): Promise<{ seconds: number; artifactBy
     })
     const deadline = Date.now() + 120_000
     for (;;) {
-      const row = await database.db.selectFrom('deployments').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
+      const row = await server.database.db.selectFrom('deployments').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
       if (row.status === 'failed' || row.status === 'cancelled')
         throw new Error(`the deployment ${row.status}: ${row.failure_message ?? ''}`)
       if (row.pod_terminated_at && row.finished_at) {
@@ -44,9 +33,6 @@ export async function measurePodSeconds(): Promise<{ seconds: number; artifactBy
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   } finally {
-    await local.close()
     await server.close()
-    await database.close()
-    await rm(podsDir, { recursive: true, force: true })
   }
 }

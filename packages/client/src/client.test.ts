@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createRequestHandler } from '@podlaunch/server'
 import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { appCodeOf, createClient, isPodlaunchTrpcError, TRPCClientError, type AppErrorCode } from './index.js'
+import { appCodeOf, createClient, isPodlaunchTrpcError, TRPCClientError, type AppErrorCode } from './index.ts'
 
 let database: TestDatabase
 let http: RunningHttp

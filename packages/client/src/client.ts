@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient, type TRPCLink } from '@trpc/client'
 import { EventSource } from 'eventsource'
-import type { AppRouter } from '@podlaunch/server'
+import type { ClientRouter as AppRouter } from '@podlaunch/server'
 
 export interface ClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:3000 */

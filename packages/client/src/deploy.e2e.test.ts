@@ -2,9 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
-import { createLocalProvider, minimalHostEnv, type LocalProvider } from '@podlaunch/providers'
-import { startTestServer, type TestServer } from '@podlaunch/server/testing'
+import { startLocalPodServer, type LocalPodServer } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createClient,
@@ -13,7 +11,7 @@ import {
   WaitTimeoutError,
   type DeploymentEvent,
   type PodlaunchClient,
-} from './index.js'
+} from './index.ts'
 
 const TRAINER = [
   'import json, os',
@@ -23,27 +21,18 @@ const TRAINER = [
   '        m.write(json.dumps({"step": step, "loss": 1.0 / (step * len(rows))}) + "\\n")',
 ].join('\n')
 
-let database: TestDatabase
-let server: TestServer
-let local: LocalProvider
+let server: LocalPodServer
 let client: PodlaunchClient
 let dir: string
 
 beforeAll(async () => {
-  database = await createTestDatabase()
   dir = await mkdtemp(join(tmpdir(), 'podlaunch-sdk-'))
-  local = createLocalProvider({ rootDir: join(dir, 'pods'), graceMs: 1000, hostEnv: minimalHostEnv(process.env) })
-  server = await startTestServer(database.db, {
-    providers: { local },
-    config: { deployments: { heartbeatSeconds: 1, shipIntervalSeconds: 1 } },
-  })
+  server = await startLocalPodServer()
   client = createClient({ url: server.url, apiKey: (await server.user('sdk')).apiKey })
 }, 60_000)
 
 afterAll(async () => {
-  await local.close()
   await server.close()
-  await database.close()
   await rm(dir, { recursive: true, force: true })
 })
 

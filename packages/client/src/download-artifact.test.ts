@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createRequestHandler, type ServerDeps } from '@podlaunch/server'
 import { createTestDeps, createTestUser, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, DownloadArtifactError, type PodlaunchClient } from './index.js'
+import { createClient, DownloadArtifactError, type PodlaunchClient } from './index.ts'
 
 let database: TestDatabase
 let deps: ServerDeps & { cleanup(): Promise<void> }

@@ -1,5 +1,5 @@
-import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.js'
-import { onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
+import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.ts'
+import { onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
 
 /** An artifact as the server describes it. */
 export type ArtifactInfo = Awaited<ReturnType<PodlaunchTrpcClient['artifacts']['get']['query']>>

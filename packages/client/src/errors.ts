@@ -1,6 +1,6 @@
 import { isTRPCClientError, type TRPCClientError } from '@trpc/client'
 import { parseErrorBody, type AppErrorCode } from '@podlaunch/contract'
-import type { AppRouter } from '@podlaunch/server'
+import type { ClientRouter as AppRouter } from '@podlaunch/server'
 
 /**
  * Codes the SDK gives itself: the server could not be reached (NETWORK_ERROR), did not finish in

@@ -8,8 +8,8 @@ import { createTestDatabase, type TestDatabase } from '@podlaunch/db/testing'
 import { createPodlaunch, silentLogger, type Podlaunch } from '@podlaunch/server'
 import { createTestUser, fetchListener, listenOnLoopback, type RunningHttp, type TestUser } from '@podlaunch/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { onClientServer } from './client.js'
-import { createClient } from './index.js'
+import { onClientServer } from './client.ts'
+import { createClient } from './index.ts'
 
 let database: TestDatabase
 let http: RunningHttp

@@ -1,5 +1,5 @@
-import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.js'
-import { authHeaders, onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.js'
+import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.ts'
+import { authHeaders, onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
 
 /** A dataset as the server describes it. */
 export type UploadedDataset = Awaited<ReturnType<PodlaunchTrpcClient['datasets']['get']['query']>>

@@ -1,8 +1,8 @@
 import { isTerminal } from '@podlaunch/contract'
 import type { inferRouterOutputs } from '@trpc/server'
-import type { AppRouter } from '@podlaunch/server'
-import type { PodlaunchTrpcClient } from './client.js'
-import { PodlaunchError, rethrowTrpcError, typedTrpcError } from './errors.js'
+import type { ClientRouter as AppRouter } from '@podlaunch/server'
+import type { PodlaunchTrpcClient } from './client.ts'
+import { PodlaunchError, rethrowTrpcError, typedTrpcError } from './errors.ts'
 
 type Outputs = inferRouterOutputs<AppRouter>
 export type DeploymentEvent = Outputs['deployments']['events'][number] & { deploymentId: string }

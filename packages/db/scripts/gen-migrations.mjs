@@ -21,6 +21,6 @@ export function renderMigrationsModule(migrationsDir) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url))
+  const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url))
   writeFileSync(fileURLToPath(new URL('../src/migrations-sql.ts', import.meta.url)), renderMigrationsModule(migrationsDir))
 }

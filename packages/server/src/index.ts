@@ -1,5 +1,6 @@
 export { appRouter } from './router.ts'
 export type { AppRouter } from './router.ts'
+export type { ClientRouter } from './client-router.ts'
 export { createCallerFactory } from './trpc.ts'
 export { createInnerContext, createContextFactory } from './context.ts'
 export type { Context, ServerDeps } from './context.ts'

@@ -137,3 +137,5 @@ export async function createReadyDataset(deps: ServerDeps, ownerId: string, cont
 }
 
 export { fetchListener } from './fetch-listener.ts'
+export { startLocalPodServer } from './test-local-pods.ts'
+export type { LocalPodServer } from './test-local-pods.ts'

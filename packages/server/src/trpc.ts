@@ -1,10 +1,22 @@
-import { initTRPC, TRPCError } from '@trpc/server'
+import { initTRPC, TRPCError, type TRPCDefaultErrorData, type TRPCDefaultErrorShape } from '@trpc/server'
 import { ZodError, z } from 'zod'
 import type { Context } from './context.ts'
 import { AppError, appCodeOfTrpc, toAppError, trpcCodeOf, type AppErrorCode } from './errors.ts'
 
+/**
+ * What a failed procedure call carries to clients: tRPC's shape plus the stable app code (and
+ * zod's field errors for a bad input). Named, so clients' declarations name it once.
+ */
+export interface PodlaunchErrorShape extends TRPCDefaultErrorShape {
+  data: TRPCDefaultErrorData & {
+    stack: undefined
+    appCode: AppErrorCode
+    fieldErrors: Record<string, string[] | undefined> | undefined
+  }
+}
+
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error }): PodlaunchErrorShape {
     const cause = error.cause
     const appCode: AppErrorCode =
       cause instanceof AppError ? cause.code : cause instanceof ZodError ? 'VALIDATION_FAILED' : appCodeOfTrpc(error.code)

@@ -1,3 +1,4 @@
+import type { DatasetStatus } from '@podlaunch/contract'
 import type { Dataset } from '@podlaunch/db'
 
 export interface DatasetView {
@@ -6,7 +7,7 @@ export interface DatasetView {
   filename: string
   sizeBytes: number
   sha256: string | null
-  status: Dataset['status']
+  status: DatasetStatus
   createdAt: Date
   updatedAt: Date
 }

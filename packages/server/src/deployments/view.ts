@@ -1,5 +1,5 @@
 import type { Deployment, DeploymentEvent } from '@podlaunch/db'
-import type { DeploymentStatus, FailureReason } from '@podlaunch/contract'
+import type { DeploymentStatus, FailureReason, ProviderName } from '@podlaunch/contract'
 
 export interface DeploymentView {
   id: string
@@ -7,7 +7,7 @@ export interface DeploymentView {
   status: DeploymentStatus
   failureReason: FailureReason | null
   failureMessage: string | null
-  provider: Deployment['provider']
+  provider: ProviderName
   providerPodId: string | null
   datasetId: string | null
   gpuType: string | null
