@@ -6,6 +6,8 @@ const apiTarget = process.env.PODLAUNCH_DEV_API ?? 'http://127.0.0.1:3000'
 
 export default defineConfig({
   plugins: [react()],
+  // Relative asset URLs: the server mounts the app under any basePath and writes a <base> for it.
+  base: './',
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -3,17 +3,16 @@
 // during 16 concurrent full downloads.
 // Run from the repository root: npx tsx bench/download/run.ts [rounds=3] [sizeMiB=1024]
 // Uses embedded PGlite, or Postgres when DATABASE_URL is set. Needs curl and nginx on PATH.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { fmt, median, requireTool, startNginx, writeRandomFile } from '../support/peers.ts'
+import { curlDownload } from '../support/run-bench.ts'
 
-const run = promisify(execFile)
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 3))
 const SIZE_MIB = Number(process.argv[3] ?? 1024)
 const SIZE = SIZE_MIB * 1024 * 1024
@@ -44,13 +43,13 @@ async function main() {
   const urls = { podlaunch: podlaunch.url, nginx: `${nginxUrl}/big.bin` }
 
   // Warm the page cache and both servers once.
-  await curlDownload(urls.nginx)
-  await curlDownload(urls.podlaunch)
+  await curlDownload(urls.nginx, SIZE)
+  await curlDownload(urls.podlaunch, SIZE)
 
   const speeds: Record<keyof typeof urls, number[]> = { podlaunch: [], nginx: [] }
   for (let round = 0; round < ROUNDS; round++) {
     const order: Array<keyof typeof urls> = round % 2 === 0 ? ['podlaunch', 'nginx'] : ['nginx', 'podlaunch']
-    for (const name of order) speeds[name].push(await curlDownload(urls[name]))
+    for (const name of order) speeds[name].push(await curlDownload(urls[name], SIZE))
     console.log(`round ${round + 1}: podlaunch ${fmt(speeds.podlaunch.at(-1)!)} MB/s, nginx ${fmt(speeds.nginx.at(-1)!)} MB/s`)
   }
   const p = median(speeds.podlaunch)
@@ -93,14 +92,6 @@ async function startPodlaunch(importDir: string): Promise<{ url: string; pid: nu
   throw new Error(`the podlaunch server exited with ${child.exitCode}`)
 }
 
-/** One curl download to /dev/null; returns MB/s (10^6 bytes per second). */
-async function curlDownload(url: string): Promise<number> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url])
-  const [code, size, seconds] = stdout.trim().split(' ')
-  if (code !== '200' || Number(size) !== SIZE) throw new Error(`download failed: ${stdout}`)
-  return Number(size) / Number(seconds) / 1e6
-}
-
 async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
@@ -118,7 +109,7 @@ async function concurrentRss(pid: number, url: string) {
     }
   })()
   const started = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENT }, () => curlDownload(url)))
+  await Promise.all(Array.from({ length: CONCURRENT }, () => curlDownload(url, SIZE)))
   const seconds = (performance.now() - started) / 1000
   sampling = false
   await sampler

@@ -3,9 +3,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdir, open, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from '@podlaunch/server/testing'
 
 const run = promisify(execFile)
 
@@ -35,14 +35,6 @@ export async function writeRandomFile(path: string, size: number): Promise<strin
     await handle.close()
   }
   return hash.digest('hex')
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 /**

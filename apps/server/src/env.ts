@@ -1,8 +1,8 @@
 // The one place that reads process.env for the server app. Settings the server library owns
 // stay undefined when unset, so its defaultConfig (and the providers' own defaults) decide them.
-import { isAbsolute, resolve } from 'node:path'
 import { PROVIDERS } from '@podlaunch/contract'
 import { minimalHostEnv } from '@podlaunch/providers'
+import { resolveDataDir } from '@podlaunch/server'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -19,7 +19,7 @@ const EnvSchema = z.object({
     .refine((value) => value === undefined || (/^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value)), {
       message: 'must be a postgres:// or postgresql:// URL',
     }),
-  PODLAUNCH_DATA_DIR: z.string().min(1).default('.podlaunch'),
+  PODLAUNCH_DATA_DIR: z.string().min(1).optional(),
   PODLAUNCH_PUBLIC_URL: z
     .string()
     .optional()
@@ -83,7 +83,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.
   if (env.PODLAUNCH_DEFAULT_PROVIDER === 'runpod' && !env.PODLAUNCH_RUNPOD_API_KEY) {
     throw new ConfigError('invalid configuration: PODLAUNCH_RUNPOD_API_KEY is required when PODLAUNCH_DEFAULT_PROVIDER is runpod')
   }
-  const dataDir = isAbsolute(env.PODLAUNCH_DATA_DIR) ? env.PODLAUNCH_DATA_DIR : resolve(cwd, env.PODLAUNCH_DATA_DIR)
+  const dataDir = resolveDataDir(env.PODLAUNCH_DATA_DIR, cwd)
   return { ...env, dataDir, hostEnv: minimalHostEnv(source), PODLAUNCH_PUBLIC_URL: env.PODLAUNCH_PUBLIC_URL?.replace(/\/+$/, '') }
 }
 

@@ -4,7 +4,8 @@ import { relative } from 'node:path'
 import { DEFAULT_RUNPOD_URL } from '@podlaunch/providers'
 import { describe, expect, it } from 'vitest'
 import { ENV_VARIABLES, parseEnv } from './env.ts'
-import { serverConfigOf } from './server-config.ts'
+import { createPodlaunch, silentLogger } from '@podlaunch/server'
+import { podlaunchOptionsOf } from './podlaunch-options.ts'
 
 const README = new URL('../../../README.md', import.meta.url)
 const CWD = '/srv/app'
@@ -30,15 +31,20 @@ function readmeValue(cell: string, port: number, host: string): unknown {
   return /^\d+$/.test(value) ? Number(value) : value
 }
 
+/** The library's settings as the running server would take them (nothing is opened). */
+function configOf(env: ReturnType<typeof parseEnv>, port: number) {
+  return createPodlaunch({ ...podlaunchOptionsOf(env, port), logger: silentLogger() }).config
+}
+
 /** Each variable's effective default, as the running server would take it with nothing set. */
 function codeDefaults(): Record<string, unknown> {
   const env = parseEnv({}, CWD)
-  const config = serverConfigOf(env, env.PORT)
+  const config = configOf(env, env.PORT)
   return {
     PORT: env.PORT,
     HOST: env.HOST,
     DATABASE_URL: env.DATABASE_URL,
-    PODLAUNCH_DATA_DIR: relative(CWD, env.dataDir),
+    PODLAUNCH_DATA_DIR: relative(CWD, config.dataDir),
     PODLAUNCH_PUBLIC_URL: config.publicUrl,
     PODLAUNCH_ADMIN_API_KEY: env.PODLAUNCH_ADMIN_API_KEY,
     LOG_LEVEL: env.LOG_LEVEL,
@@ -73,6 +79,7 @@ describe("the README's configuration table", () => {
   it('leaves library settings undefined when unset, so the library decides them', () => {
     const env = parseEnv({}, CWD)
     const library = [
+      'PODLAUNCH_DATA_DIR',
       'PODLAUNCH_MAX_DATASET_BYTES',
       'PODLAUNCH_DEFAULT_PROVIDER',
       'PODLAUNCH_RUNPOD_URL',
@@ -82,7 +89,7 @@ describe("the README's configuration table", () => {
       'PODLAUNCH_PENDING_GRACE_SECONDS',
     ] as const
     for (const name of library) expect(env[name], name).toBeUndefined()
-    const set = serverConfigOf(parseEnv({ PODLAUNCH_HEARTBEAT_SECONDS: '7', PODLAUNCH_RECONCILE_INTERVAL_SECONDS: '9' }, CWD), 3000)
+    const set = configOf(parseEnv({ PODLAUNCH_HEARTBEAT_SECONDS: '7', PODLAUNCH_RECONCILE_INTERVAL_SECONDS: '9' }, CWD), 3000)
     expect(set.deployments.heartbeatSeconds).toBe(7)
     expect(set.reconcileIntervalSeconds).toBe(9)
     expect(set.deployments.shipIntervalSeconds).toBe(codeDefaults()['PODLAUNCH_SHIP_INTERVAL_SECONDS'])

@@ -5,8 +5,11 @@ import type { ClientRouter as AppRouter } from '@podlaunch/server'
 export interface ClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:3000 */
   url: string
-  /** An API key (pl_…). */
-  apiKey: string
+  /**
+   * An API key (pl_…). Leave it out where the host app's own session authenticates instead (its
+   * cookie, through createPodlaunch's `authenticate` hook): pass a `fetch` that carries it.
+   */
+  apiKey?: string | undefined
   /** A fetch implementation; defaults to the global one. */
   fetch?: typeof fetch
 }
@@ -17,8 +20,23 @@ export function trimBaseUrl(url: string): string {
   return url.replace(/\/+$/, '')
 }
 
-export function authHeaders(apiKey: string): Record<string, string> {
-  return { authorization: `Bearer ${apiKey}` }
+/**
+ * A URL the server handed out (upload, download), sent to the server this client was pointed
+ * at: the server builds such URLs from its configured public URL, which may not be how this
+ * client reaches it (a proxy, a container network). Its path already carries the mount's
+ * basePath, so when the client's URL ends in that same prefix it is not added twice.
+ */
+export function onClientServer(clientUrl: string, handedOut: string): string {
+  const base = new URL(trimBaseUrl(clientUrl))
+  const target = new URL(handedOut)
+  const prefix = base.pathname.replace(/\/+$/, '')
+  const path =
+    prefix && (target.pathname === prefix || target.pathname.startsWith(`${prefix}/`)) ? target.pathname : `${prefix}${target.pathname}`
+  return `${base.origin}${path}${target.search}`
+}
+
+export function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {}
 }
 
 /**

@@ -1,5 +1,5 @@
 import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.ts'
-import { trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
+import { onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
 
 /** An artifact as the server describes it. */
 export type ArtifactInfo = Awaited<ReturnType<PodlaunchTrpcClient['artifacts']['get']['query']>>
@@ -48,8 +48,7 @@ export async function downloadArtifact(
     .mutate({ id, ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) })
     .catch(fromTrpcError)
   // The URL carries the server's public address; fetch through the one this client was given.
-  const signed = new URL(link.url)
-  const url = `${trimBaseUrl(client.url)}${signed.pathname}${signed.search}`
+  const url = onClientServer(client.url, link.url)
   const fetchImpl = client.fetch ?? fetch
   const sink = await sinkOf(options)
   const { createHash } = await import('node:crypto')

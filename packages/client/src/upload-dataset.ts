@@ -1,5 +1,5 @@
 import { errorFromResponse, PodlaunchError, rethrowTrpcError } from './errors.ts'
-import { authHeaders, trimBaseUrl, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
+import { authHeaders, onClientServer, type ClientOptions, type PodlaunchTrpcClient } from './client.ts'
 
 /** A dataset as the server describes it. */
 export type UploadedDataset = Awaited<ReturnType<PodlaunchTrpcClient['datasets']['get']['query']>>
@@ -66,13 +66,10 @@ export async function uploadDataset(
     },
   })
   const body = (await source.open()).pipeThrough(meter)
-  // The upload URL is built from the server's configured public URL; send it to the URL this
-  // client was given, which is the one known to reach the server.
-  const uploadPath = new URL(created.uploadUrl).pathname
   const fetchImpl = client.fetch ?? fetch
   let res: Response
   try {
-    res = await fetchImpl(`${trimBaseUrl(client.url)}${uploadPath}`, {
+    res = await fetchImpl(onClientServer(client.url, created.uploadUrl), {
       method: 'PUT',
       headers: { ...authHeaders(client.apiKey), 'content-type': 'application/octet-stream' },
       body,

@@ -1,6 +1,6 @@
 export { createDatabase, databaseBackend } from './database.ts'
 export type { CreateDatabaseOptions, DatabaseBackend } from './database.ts'
-export { migrate, readMigrations, MigrationError, DEFAULT_MIGRATIONS_DIR } from './migrate.ts'
+export { migrate, readMigrations, MigrationError } from './migrate.ts'
 export type { MigrateResult, MigrationFile, MigrationErrorCode } from './migrate.ts'
 export { MULTI_STATEMENT_MARKER } from './pglite-dialect.ts'
 export * from './schema.ts'

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs'
 import { cp, mkdtemp, writeFile, rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_MIGRATIONS_DIR, migrate, MigrationError, readMigrations } from './migrate.ts'
+// @ts-expect-error plain ESM helper without types
+import { renderMigrationsModule } from '../scripts/gen-migrations.mjs'
+import { migrate, MigrationError, readMigrations } from './migrate.ts'
+import { MIGRATIONS_DIR } from './migrations-dir.ts'
 import { createTestDatabase, usingPostgres, type TestDatabase } from './testing.ts'
 
 const engine = usingPostgres ? 'Postgres' : 'PGlite'
@@ -19,7 +24,7 @@ async function fresh() {
 async function migrationsCopy() {
   const dir = await mkdtemp(join(tmpdir(), 'podlaunch-migrations-'))
   dirs.push(dir)
-  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true })
+  await cp(MIGRATIONS_DIR, dir, { recursive: true })
   return dir
 }
 
@@ -28,6 +33,15 @@ afterEach(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
   handles = []
   dirs = []
+})
+
+describe('the migrations shipped in the package', () => {
+  it('are the .sql files, byte for byte (src/migrations-sql.ts is not stale)', async () => {
+    expect(readFileSync(fileURLToPath(new URL('./migrations-sql.ts', import.meta.url)), 'utf8')).toBe(
+      renderMigrationsModule(MIGRATIONS_DIR),
+    )
+    expect(await readMigrations()).toEqual(await readMigrations(MIGRATIONS_DIR))
+  })
 })
 
 describe(`migrate on ${engine}`, () => {
@@ -81,6 +95,21 @@ describe(`migrate on ${engine}`, () => {
     await migrate(db, { dir })
     await rm(join(dir, '0002_extra.sql'))
     await expect(migrate(db, { dir })).rejects.toMatchObject({ code: 'MIGRATION_MISSING' })
+  })
+
+  it('applies a file that sorts before applied ones when it lands later (branches merged in either order)', async () => {
+    const { db } = await fresh()
+    const dir = await migrationsCopy()
+    const before = await migrate(db, { dir })
+    expect(before.applied.at(-1)).toBe((await readMigrations(dir)).at(-1)!.name)
+    // Another branch's migration, numbered below the newest one already applied here.
+    await writeFile(join(dir, '0003_other_branch.sql'), 'ALTER TABLE users ADD COLUMN other_branch boolean NOT NULL DEFAULT false;')
+    const after = await migrate(db, { dir })
+    expect(after.applied).toEqual(['0003_other_branch.sql'])
+    const columns = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`.execute(db)
+    expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['external_id', 'other_branch']))
+    expect((await migrate(db, { dir })).applied).toEqual([])
   })
 
   it('rolls back a failing migration and records nothing for it', async () => {

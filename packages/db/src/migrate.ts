@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
+import { EMBEDDED_MIGRATIONS } from './migrations-sql.ts'
 import { MULTI_STATEMENT_MARKER } from './pglite-dialect.ts'
 import type { Database } from './schema.ts'
-
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
 // Any constant works; it only has to be the same in every process that migrates.
 const MIGRATION_LOCK_KEY = 727_450_001
@@ -35,14 +33,15 @@ export interface MigrateResult {
   alreadyApplied: string[]
 }
 
-export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
+/** The migrations in `dir`, or those shipped with this package (the repository's migrations/*.sql). */
+export async function readMigrations(dir?: string): Promise<MigrationFile[]> {
+  if (dir === undefined) return EMBEDDED_MIGRATIONS.map(({ name, sql }) => migrationFile(name, sql))
   const names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort()
-  return Promise.all(
-    names.map(async (name) => {
-      const text = await readFile(join(dir, name), 'utf8')
-      return { name, sql: text, checksum: createHash('sha256').update(text).digest('hex') }
-    }),
-  )
+  return Promise.all(names.map(async (name) => migrationFile(name, await readFile(join(dir, name), 'utf8'))))
+}
+
+function migrationFile(name: string, text: string): MigrationFile {
+  return { name, sql: text, checksum: createHash('sha256').update(text).digest('hex') }
 }
 
 /**

@@ -14,6 +14,8 @@ export interface UsersTable {
   id: Generated<string>
   name: string
   is_admin: Generated<boolean>
+  /** The host app's stable id for a user it maps through createPodlaunch's `authenticate` hook. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>
   created_at: DefaultTimestamp
 }
 

@@ -6,8 +6,16 @@ import { BOOTSTRAP_DEFAULTS, DEFAULT_IMAGE, type ScriptDefaults } from '@podlaun
  * are the only ones: an app passes what its operator set and leaves the rest undefined.
  */
 export interface ServerConfig {
-  /** Base URL pods and clients use to reach this server, without a trailing slash. */
+  /**
+   * Base URL pods and clients use to reach this server (its origin, plus any prefix a proxy in
+   * front adds), without a trailing slash. Every URL the server hands out is this, then basePath.
+   */
   publicUrl: string
+  /**
+   * Where the routes are mounted below publicUrl: '' (the root, as `pnpm start` serves) or a
+   * path such as `/api/podlaunch` (a host app's route). Starts with a slash, no trailing slash.
+   */
+  basePath: string
   /** Root of everything the server keeps on disk (embedded database, keys, datasets). */
   dataDir: string
   /**
@@ -52,6 +60,8 @@ export interface ServerConfig {
   reconcileIntervalSeconds: number
 }
 
+/** Relative to the working directory of the process that starts the server. */
+export const DEFAULT_DATA_DIR = '.podlaunch'
 export const DEFAULT_MAX_DATASET_BYTES = 100 * 1024 ** 3
 export const DEFAULT_MAX_ARTIFACT_BYTES = 50 * 1024 ** 3
 
@@ -79,7 +89,26 @@ export function defaultConfig(overrides: ConfigOverrides): ServerConfig {
     ...definedOnly(rest),
     deployments: { ...DEFAULT_DEPLOYMENT_SETTINGS, ...definedOnly(deployments ?? {}) },
     publicUrl,
+    basePath: normalizeBasePath(overrides.basePath ?? ''),
   }
+}
+
+/** `/api/podlaunch/` and `api/podlaunch` become `/api/podlaunch`; `/` and '' become ''. */
+export function normalizeBasePath(path: string): string {
+  const trimmed = path.replace(/^\/+|\/+$/g, '')
+  if (trimmed === '') return ''
+  if (
+    !/^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/.test(trimmed) ||
+    trimmed.split('/').some((part) => part === '' || part === '.' || part === '..')
+  ) {
+    throw new Error(`basePath must be a plain URL path such as /api/podlaunch (got ${JSON.stringify(path)})`)
+  }
+  return `/${trimmed}`
+}
+
+/** The public URL of a route this server serves (`path` as below the basePath, e.g. `/v1/pod/events`). */
+export function publicRouteUrl(config: Pick<ServerConfig, 'publicUrl' | 'basePath'>, path: string): string {
+  return `${config.publicUrl}${config.basePath}${path}`
 }
 
 export const DEFAULT_DEPLOYMENT_SETTINGS: ServerConfig['deployments'] = {

@@ -1,14 +1,15 @@
-import type { IncomingMessage } from 'node:http'
 import type { Kysely } from 'kysely'
 import type { ProviderName } from '@podlaunch/contract'
 import type { Database } from '@podlaunch/db'
 import type { Provider } from '@podlaunch/providers'
 import type { Keyring, RevocationStore } from '@podlaunch/tokens'
-import { bearerToken } from './auth/api-key.ts'
-import { authenticateApiKey, type AuthenticatedUser } from './auth/authenticate.ts'
+import { TRPCError } from '@trpc/server'
+import type { AuthenticatedUser } from './auth/authenticate.ts'
+import { createCallerIdentifier, type HostRequest, type IdentifyCaller } from './auth/caller.ts'
 import type { Clock } from './clock.ts'
 import type { ServerConfig } from './config.ts'
 import type { DatasetStore } from './datasets/store.ts'
+import { toAppError, trpcCodeOf } from './errors.ts'
 import type { EventBus } from './events/bus.ts'
 import type { ServerHooks } from './hooks.ts'
 import type { Logger } from './logger.ts'
@@ -30,6 +31,8 @@ export interface ServerDeps {
   events: EventBus
   /** Test wiring only (see ServerHooks). */
   hooks?: ServerHooks
+  /** Aborted when the server shuts down: open streams (SSE subscriptions) end then. */
+  shutdown?: AbortSignal
 }
 
 /** The inner context: dependencies plus the caller. Tests build it directly. */
@@ -41,10 +44,19 @@ export function createInnerContext(deps: ServerDeps, user?: AuthenticatedUser): 
   return { ...deps, user }
 }
 
-/** The outer context: reads the API key from the request. */
-export function createContextFactory(deps: ServerDeps) {
-  return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
-    const user = await authenticateApiKey(deps.db, deps.clock, bearerToken(req.headers.authorization))
-    return createInnerContext(deps, user)
+/**
+ * The outer context: the caller from the request (an API key, or the host's session through
+ * its `authenticate` hook), the same for both adapters. A refusal (a cross-site request riding
+ * a host session) is answered with its own code, as a procedure's would be.
+ */
+export function createContextFactory(deps: ServerDeps, identify: IdentifyCaller = createCallerIdentifier(deps)) {
+  return async (request: HostRequest): Promise<Context> => {
+    try {
+      return createInnerContext(deps, await identify(request))
+    } catch (error) {
+      const known = toAppError(error)
+      if (known) throw new TRPCError({ code: trpcCodeOf(known), message: known.message, cause: known })
+      throw error
+    }
   }
 }

@@ -69,6 +69,15 @@ export interface RunningHttp {
   close(): Promise<void>
 }
 
+/** A loopback port free right now, for a process that must be told its port (a server that derives its public URL from it). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
 export async function listenOnLoopback(listener: RequestListener): Promise<RunningHttp> {
   const server = createServer(listener)
   server.listen(0, '127.0.0.1')
@@ -127,5 +136,6 @@ export async function createReadyDataset(deps: ServerDeps, ownerId: string, cont
   return insertReadyDataset(deps.db, { ownerId, name: filename, filename, key, stored })
 }
 
+export { fetchListener } from './fetch-listener.ts'
 export { startLocalPodServer } from './test-local-pods.ts'
 export type { LocalPodServer } from './test-local-pods.ts'

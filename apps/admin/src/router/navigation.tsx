@@ -1,5 +1,5 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react'
-import { parseRoute, type Route } from './routes.ts'
+import { appPath, mountedBasePath, parseRoute, type Route } from './routes.ts'
 
 const NAVIGATE_EVENT = 'podlaunch:navigate'
 
@@ -12,7 +12,11 @@ function subscribe(onChange: () => void) {
   }
 }
 
-const currentPath = () => window.location.pathname
+let base: string | undefined
+/** The server's basePath for this app ('' at the root); every href below is the app's own path. */
+export const basePath = () => (base ??= mountedBasePath(document))
+
+const currentPath = () => appPath(window.location.pathname, basePath())
 
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, currentPath)
@@ -23,8 +27,9 @@ export function useRoute(): Route {
 }
 
 export function navigate(href: string, options: { replace?: boolean } = {}) {
-  if (options.replace) window.history.replaceState(null, '', href)
-  else window.history.pushState(null, '', href)
+  const url = `${basePath()}${href}`
+  if (options.replace) window.history.replaceState(null, '', url)
+  else window.history.pushState(null, '', url)
   window.dispatchEvent(new Event(NAVIGATE_EVENT))
   window.scrollTo(0, 0)
 }
@@ -37,5 +42,5 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
     event.preventDefault()
     navigate(href)
   }
-  return <a href={href} onClick={handle} {...rest} />
+  return <a href={`${basePath()}${href}`} onClick={handle} {...rest} />
 }

@@ -34,3 +34,18 @@ export function hrefOf(route: Exclude<Route, { name: 'not-found' }>): string {
       return '/api-keys'
   }
 }
+
+/**
+ * The app's own path of a location path, when the server mounts the app under a basePath
+ * (e.g. `/api/podlaunch`); `basePath` is '' at the root.
+ */
+export function appPath(pathname: string, basePath: string): string {
+  if (!basePath) return pathname
+  if (pathname === basePath) return '/'
+  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : pathname
+}
+
+/** Where the server mounts the app: the basePath it writes into index.html, '' without one (the dev server). */
+export function mountedBasePath(doc: Pick<Document, 'querySelector'>): string {
+  return doc.querySelector<HTMLMetaElement>('meta[name="podlaunch-base-path"]')?.content ?? ''
+}

@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Artifact } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
 import { POD_ARTIFACTS_PATH } from '../deployments/pod-env.ts'
 import { AppError } from '../errors.ts'
 import { readJsonAs } from '../http/read-body.ts'
-import { sendJson } from '../http/respond.ts'
+import { emptyResponse, jsonResponse, type PlainRequest, type PlainResponse } from '../http/exchange.ts'
 import type { HttpRoute } from '../http/route.ts'
 import { podDeploymentOf, wrongDeployment } from '../pod/pod-auth.ts'
 import { scheduleArtifactTeardown } from './complete.ts'
@@ -31,46 +30,43 @@ export function podArtifactRoutes(deps: ServerDeps, store: ArtifactStore, upload
     {
       methods: ['POST'],
       path: POD_ARTIFACTS_PATH,
-      async handle(req, res, _params, url) {
-        const deploymentId = await podDeploymentOf(deps, req, url)
-        const body = await readJsonAs(req, 16 * 1024, DeclareArtifactBody)
+      async handle(request) {
+        const deploymentId = await podDeploymentOf(deps, request)
+        const body = await readJsonAs(request, 16 * 1024, DeclareArtifactBody)
         const declared = await declareArtifact(deps, store, uploads, deploymentId, body)
-        sendState(res, declared.row.status === 'complete' ? 200 : 201, declared.row, declared.offset)
+        return stateResponse(declared.row.status === 'complete' ? 200 : 201, declared.row, declared.offset)
       },
     },
     {
       methods: ['GET'],
       path: new RegExp(`^${escaped}\\/(?<id>${UUID})$`),
-      async handle(req, res, params, url) {
-        const row = await ownArtifact(req, url, params.id!)
-        sendState(res, 200, row, await offsetOf(row))
+      async handle(request, params) {
+        const row = await ownArtifact(request, params.id!)
+        return stateResponse(200, row, await offsetOf(row))
       },
     },
     {
       methods: ['HEAD', 'PUT'],
       path: new RegExp(`^${escaped}\\/(?<id>${UUID})\\/content$`),
-      async handle(req, res, params, url) {
-        const row = await ownArtifact(req, url, params.id!)
-        if (req.method === 'HEAD') {
-          res
-            .writeHead(204, {
-              'Upload-Offset': String(await offsetOf(row)),
-              'Upload-Length': String(Number(row.size_bytes)),
-              'Cache-Control': 'no-store',
-            })
-            .end()
-          return
+      async handle(request, params) {
+        const row = await ownArtifact(request, params.id!)
+        if (request.method === 'HEAD') {
+          return emptyResponse(204, {
+            'Upload-Offset': String(await offsetOf(row)),
+            'Upload-Length': String(Number(row.size_bytes)),
+            'Cache-Control': 'no-store',
+          })
         }
-        const result = await receiveContent(deps, store, uploads, req, row)
-        if (result.kind === 'cut') return
-        sendState(res, 200, result.row, result.offset)
-        if (result.completed) scheduleArtifactTeardown(deps, result.row.deployment_id)
+        const result = await receiveContent(deps, store, uploads, request, row)
+        const answer = stateResponse(200, result.row, result.offset)
+        if (!result.completed) return answer
+        return { ...answer, done: () => scheduleArtifactTeardown(deps, result.row.deployment_id) }
       },
     },
   ]
 
-  async function ownArtifact(req: IncomingMessage, url: URL, id: string): Promise<Artifact> {
-    const deploymentId = await podDeploymentOf(deps, req, url)
+  async function ownArtifact(request: PlainRequest, id: string): Promise<Artifact> {
+    const deploymentId = await podDeploymentOf(deps, request)
     const row = await deps.db.selectFrom('artifacts').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) throw new AppError('NOT_FOUND', 'artifact not found')
     if (row.deployment_id !== deploymentId) throw wrongDeployment()
@@ -82,7 +78,7 @@ export function podArtifactRoutes(deps: ServerDeps, store: ArtifactStore, upload
     return row.status === 'uploading' ? store.partialSize(row.storage_key) : 0
   }
 
-  function sendState(res: ServerResponse, status: number, row: Artifact, offset: number) {
-    sendJson(res, status, toUploadState(row, deps.config.publicUrl, offset), { 'Upload-Offset': String(offset) })
+  function stateResponse(status: number, row: Artifact, offset: number): PlainResponse {
+    return jsonResponse(status, toUploadState(row, deps.config, offset), { 'Upload-Offset': String(offset) })
   }
 }

@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import type { Artifact } from '@podlaunch/db'
 import type { ServerDeps } from '../context.ts'
 import { AppError } from '../errors.ts'
+import type { PlainRequest } from '../http/exchange.ts'
+import { bodyStream } from '../http/read-body.ts'
 import { completeArtifact, failArtifact } from './complete.ts'
 import { parseUploadRange } from './content-range.ts'
 import type { UploadRegistry } from './registry.ts'
@@ -18,10 +19,16 @@ function offsetMismatch(offset: number): AppError<'OFFSET_MISMATCH'> {
   })
 }
 
-export type ReceiveResult =
-  | { kind: 'stored'; row: Artifact; offset: number; completed: boolean }
-  /** The pod went away (or a newer PUT took over): nobody to answer. */
-  | { kind: 'cut' }
+export interface ReceiveResult {
+  row: Artifact
+  offset: number
+  completed: boolean
+}
+
+/** The pod went away, or a newer PUT took over: whoever still listens hears that. */
+function cutShort(): AppError<'CONFLICT'> {
+  return new AppError('CONFLICT', 'the upload was cut short (the connection ended or a newer upload took over)')
+}
 
 /**
  * Receives one PUT of an artifact's bytes: checks Content-Range against the declaration and
@@ -33,13 +40,13 @@ export async function receiveContent(
   deps: Deps,
   store: ArtifactStore,
   uploads: UploadRegistry,
-  req: IncomingMessage,
+  request: PlainRequest,
   declared: Artifact,
 ): Promise<ReceiveResult> {
   const size = Number(declared.size_bytes)
-  const range = parseUploadRange(req.headers['content-range'], size)
+  const range = parseUploadRange(request.headers.get('content-range') ?? undefined, size)
   if (!range) throw new AppError('BAD_REQUEST', 'Content-Range must be "bytes first-last/total" or "bytes */total"')
-  const release = await uploads.acquire(declared.id, () => req.destroy())
+  const release = await uploads.acquire(declared.id, () => request.cut())
   try {
     // Read again under the hold: a re-declaration or another PUT may have changed it.
     const row = await deps.db.selectFrom('artifacts').selectAll().where('id', '=', declared.id).executeTakeFirst()
@@ -63,8 +70,8 @@ export async function receiveContent(
     const offset = await store.partialSize(row.storage_key)
     if (range.start !== offset) throw offsetMismatch(offset)
     const expected = range.end - range.start + 1
-    const contentLength = req.headers['content-length']
-    if (contentLength !== undefined && Number(contentLength) !== expected) {
+    const contentLength = request.headers.get('content-length')
+    if (contentLength !== null && Number(contentLength) !== expected) {
       throw await refuse(
         new AppError('SIZE_MISMATCH', `the body has ${contentLength} bytes, ${expected} expected from byte ${range.start}`),
       )
@@ -76,7 +83,7 @@ export async function receiveContent(
     const sink = new HashingAppender(handle, hash, expected, overflow)
     let failure: unknown
     try {
-      await pipeline(req, sink)
+      await pipeline(bodyStream(request), sink)
     } catch (error) {
       failure = error
     } finally {
@@ -94,11 +101,8 @@ export async function receiveContent(
     }
     if (failure || held < size) {
       await deps.db.updateTable('artifacts').set({ received_bytes: onDisk, updated_at: deps.clock() }).where('id', '=', row.id).execute()
-      if (failure) {
-        if (req.destroyed) return { kind: 'cut' }
-        throw failure
-      }
-      return { kind: 'stored', row, offset: onDisk, completed: false }
+      if (failure) throw request.signal.aborted ? cutShort() : failure
+      return { row, offset: onDisk, completed: false }
     }
     const sha256 = hash.digest('hex')
     if (onDisk !== size || sha256 !== row.sha256) {
@@ -111,7 +115,7 @@ export async function receiveContent(
     uploads.forget(row.id)
     const completed = await completeArtifact(deps, store, row)
     if (!completed) throw new AppError('NOT_FOUND', 'artifact not found')
-    return { kind: 'stored', row: completed, offset: size, completed: true }
+    return { row: completed, offset: size, completed: true }
   } finally {
     release()
   }

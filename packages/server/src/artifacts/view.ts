@@ -1,4 +1,5 @@
 import type { Artifact } from '@podlaunch/db'
+import { publicRouteUrl, type ServerConfig } from '../config.ts'
 import { POD_ARTIFACTS_PATH } from '../deployments/pod-env.ts'
 
 /** An artifact as API callers see it (no storage key). */
@@ -20,7 +21,7 @@ export function toArtifactView(row: Artifact) {
 export type ArtifactView = ReturnType<typeof toArtifactView>
 
 /** What a pod is told about its upload: where to send bytes and how many the server holds. */
-export function toUploadState(row: Artifact, publicUrl: string, offset: number) {
+export function toUploadState(row: Artifact, config: Pick<ServerConfig, 'publicUrl' | 'basePath'>, offset: number) {
   return {
     id: row.id,
     name: row.name,
@@ -28,6 +29,6 @@ export function toUploadState(row: Artifact, publicUrl: string, offset: number) 
     sha256: row.sha256,
     status: row.status,
     offset,
-    uploadUrl: `${publicUrl}${POD_ARTIFACTS_PATH}/${row.id}/content`,
+    uploadUrl: publicRouteUrl(config, `${POD_ARTIFACTS_PATH}/${row.id}/content`),
   }
 }

@@ -7,7 +7,8 @@ export interface AuthenticatedUser {
   id: string
   name: string
   isAdmin: boolean
-  apiKeyId: string
+  /** The API key the request carried; null for a user the host's `authenticate` hook named. */
+  apiKeyId: string | null
 }
 
 // Recording every use would add a write to every request; a minute's precision is enough.

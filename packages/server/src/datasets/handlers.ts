@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Dataset } from '@podlaunch/db'
 import type { StoredFile } from './store.ts'
 import type { z } from 'zod'
+import { publicRouteUrl } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
 import { createdBefore, decodeCursor, toPage } from '../pagination.ts'
 import type { AuthedContext } from '../trpc.ts'
@@ -14,7 +15,7 @@ import { toDatasetView } from './view.ts'
 type Args<Input> = { ctx: AuthedContext; input: Input }
 
 export function uploadUrlOf(ctx: AuthedContext, id: string): string {
-  return `${ctx.config.publicUrl}/v1/datasets/${id}/content`
+  return publicRouteUrl(ctx.config, `/v1/datasets/${id}/content`)
 }
 
 /** The caller's dataset, not deleted; NOT_FOUND for anyone else's. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../errors.ts'
 import { openStoredFile, type OpenedFile } from '../storage/opened-file.ts'
@@ -21,7 +21,11 @@ export interface StoredFile {
 export interface DatasetStore {
   newKey(): string
   /** Streams `source` into `key`, refusing more than `maxBytes`. Nothing is left behind on failure. */
-  write(key: string, source: Readable, options: { maxBytes: number; expect?: (file: StoredFile) => void }): Promise<StoredFile>
+  write(
+    key: string,
+    source: AsyncIterable<Uint8Array>,
+    options: { maxBytes: number; expect?: (file: StoredFile) => void },
+  ): Promise<StoredFile>
   /** Takes a file already on the server's disk into the store (a hard link where possible). */
   adopt(key: string, existingPath: string): Promise<StoredFile>
   open(key: string): Promise<OpenedFile | undefined>
@@ -58,7 +62,7 @@ export function createLocalDatasetStore(root: string): DatasetStore {
       const hash = createHash('sha256')
       let size = 0
       const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
+        transform(chunk: Uint8Array, _encoding, callback) {
           size += chunk.length
           if (size > maxBytes) {
             callback(new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${maxBytes} bytes`))

@@ -1,9 +1,9 @@
-import { bearerToken } from '../auth/api-key.ts'
-import { authenticateApiKey } from '../auth/authenticate.ts'
 import type { ServerDeps } from '../context.ts'
 import { AppError } from '../errors.ts'
-import { sendJson } from '../http/respond.ts'
+import { jsonResponse } from '../http/exchange.ts'
+import { bodyStream } from '../http/read-body.ts'
 import type { HttpRoute } from '../http/route.ts'
+import type { IdentifyCaller } from '../auth/caller.ts'
 import { toDatasetView } from './view.ts'
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
@@ -15,15 +15,15 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
  * before the body is read is answered at once and the connection closed (the request handler's
  * rule), so an unwanted upload is never read.
  */
-export function uploadRoute(deps: ServerDeps): HttpRoute {
+export function uploadRoute(deps: ServerDeps, identify: IdentifyCaller): HttpRoute {
   // One upload per dataset at a time in this process (the local store is per process too).
   const active = new Set<string>()
   return {
     methods: ['PUT'],
     path: new RegExp(`^/v1/datasets/(?<id>${UUID})/content$`),
-    async handle(req, res, params) {
+    async handle(request, params) {
       const id = params.id!
-      const user = await authenticateApiKey(deps.db, deps.clock, bearerToken(req.headers.authorization))
+      const user = await identify(request)
       if (!user) throw new AppError('UNAUTHORIZED', 'a valid API key is required')
       const dataset = await deps.db
         .selectFrom('datasets')
@@ -38,14 +38,14 @@ export function uploadRoute(deps: ServerDeps): HttpRoute {
 
       const declared = Number(dataset.size_bytes)
       const maxBytes = Math.min(declared, deps.config.maxDatasetBytes)
-      const contentLength = req.headers['content-length']
-      if (contentLength !== undefined && Number(contentLength) > maxBytes) {
+      const contentLength = request.headers.get('content-length')
+      if (contentLength !== null && Number(contentLength) > maxBytes) {
         throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than the declared ${declared} bytes`)
       }
 
       active.add(id)
       try {
-        const stored = await deps.store.write(dataset.storage_key, req, {
+        const stored = await deps.store.write(dataset.storage_key, bodyStream(request), {
           maxBytes,
           expect: (file) => {
             if (file.sizeBytes !== declared) {
@@ -68,7 +68,7 @@ export function uploadRoute(deps: ServerDeps): HttpRoute {
           await deps.store.remove(dataset.storage_key)
           throw new AppError('NOT_FOUND', 'dataset not found')
         }
-        sendJson(res, 200, { dataset: toDatasetView(row) })
+        return jsonResponse(200, { dataset: toDatasetView(row) })
       } finally {
         active.delete(id)
       }

@@ -1,4 +1,4 @@
-import type { ServerConfig } from '../config.ts'
+import { publicRouteUrl, type ServerConfig } from '../config.ts'
 
 export const POD_EVENTS_PATH = '/v1/pod/events'
 export const POD_ARTIFACTS_PATH = '/v1/pod/artifacts'
@@ -13,8 +13,8 @@ export function podEnvironment(
     PODLAUNCH_DATASET_URL: values.datasetUrl,
     PODLAUNCH_DATASET_SHA256: values.datasetSha256,
     PODLAUNCH_DATASET_SIZE: String(values.datasetSize),
-    PODLAUNCH_EVENTS_URL: `${config.publicUrl}${POD_EVENTS_PATH}`,
-    PODLAUNCH_ARTIFACTS_URL: `${config.publicUrl}${POD_ARTIFACTS_PATH}`,
+    PODLAUNCH_EVENTS_URL: publicRouteUrl(config, POD_EVENTS_PATH),
+    PODLAUNCH_ARTIFACTS_URL: publicRouteUrl(config, POD_ARTIFACTS_PATH),
     PODLAUNCH_POD_TOKEN: values.podToken,
   }
 }

@@ -23,6 +23,8 @@ export async function* streamEvents({
   signal: AbortSignal | undefined
 }) {
   if (input.id) await findOwnDeployment(ctx, input.id)
+  // The stream ends when its client goes away or the server shuts down, whichever is first.
+  signal = ctx.shutdown ? (signal ? AbortSignal.any([signal, ctx.shutdown]) : ctx.shutdown) : signal
   let cursor = input.lastEventId ?? (input.id ? '0' : await latestEventId(ctx))
 
   let wake: (() => void) | undefined

@@ -1,5 +1,5 @@
 import type { ServerDeps } from '../context.ts'
-import { sendJson } from './respond.ts'
+import { jsonResponse } from './exchange.ts'
 import type { HttpRoute } from './route.ts'
 
 /** Public keys, so other services can verify our tokens. */
@@ -7,8 +7,6 @@ export function jwksRoute(deps: Pick<ServerDeps, 'keyring'>): HttpRoute {
   return {
     methods: ['GET', 'HEAD'],
     path: '/.well-known/jwks.json',
-    handle(_req, res) {
-      sendJson(res, 200, deps.keyring.publicJwks(), { 'Cache-Control': 'public, max-age=300' })
-    },
+    handle: () => jsonResponse(200, deps.keyring.publicJwks(), { 'Cache-Control': 'public, max-age=300' }),
   }
 }

@@ -1,57 +1,36 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorBody } from '@podlaunch/contract'
 import { AppError, toAppError } from '../errors.ts'
 import { redactUrl, type Logger } from '../logger.ts'
+import { jsonResponse, type PlainRequest, type PlainResponse } from './exchange.ts'
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  })
-  res.end(text)
-}
-
-/**
- * Answers `{"error":{"code","message"}}` with the status the code fixes, plus the error's own
- * headers and fields. A request whose body is still arriving is not read on: the answer says
- * `Connection: close` and the connection ends once it is sent, so an unwanted upload costs
- * nothing more. An answer already under way cannot become an error: the connection is cut.
- */
-export function sendError(req: IncomingMessage, res: ServerResponse, error: AppError): void {
-  if (res.headersSent || res.destroyed) {
-    res.destroy()
-    return
-  }
-  // `complete` is false while body bytes are still on the wire. Once they all arrived, Node
-  // discards what the route did not read, and the connection can be kept.
-  const bodyPending = !req.complete
+/** `{"error":{"code","message"}}` with the status the code fixes, plus the error's own headers and fields. */
+export function errorResponse(error: AppError): PlainResponse {
   const body: ErrorBody & Record<string, unknown> = { ...error.details, error: { code: error.code, message: error.message } }
-  sendJson(res, error.status, body, bodyPending ? { ...error.headers, Connection: 'close' } : { ...error.headers })
-  if (bodyPending) res.once('finish', () => req.destroy())
+  return jsonResponse(error.status, body, { ...error.headers })
 }
 
 /**
- * The one place a plain-HTTP request fails: domain and token errors are answered by their code;
- * anything else is logged and answered `500 INTERNAL` without its message.
+ * The one place a plain-HTTP request fails, for both adapters: domain and token errors are
+ * answered by their code; anything else is logged and answered `500 INTERNAL` without its message.
  */
-export function failRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+export function failRequest(logger: Logger, request: Pick<PlainRequest, 'url' | 'signal'>, error: unknown): PlainResponse {
   const known = toAppError(error)
-  const url = redactUrl(req.url ?? '')
+  const url = redactUrl(`${request.url.pathname}${request.url.search}`)
   if (known) {
     if (known.status >= 500) logger.error({ err: known, url }, 'request refused by a server fault')
-    sendError(req, res, known)
-    return
+    return errorResponse(known)
   }
-  if (res.destroyed || !res.socket || res.socket.destroyed) {
-    // The client went away mid-request (a cut upload, a closed download): nobody to answer.
+  if (request.signal.aborted) {
+    // The client went away mid-request (a cut upload, a closed download): nobody reads this answer.
     logger.info({ err: error, url }, 'request ended without an answer: the connection is gone')
-    res.destroy()
-    return
+  } else {
+    logger.error({ err: error, url }, 'request failed')
   }
-  logger.error({ err: error, url }, 'request failed')
-  sendError(req, res, new AppError('INTERNAL', 'internal error'))
+  return errorResponse(new AppError('INTERNAL', 'internal error'))
+}
+
+/** One log line per request, the same from both adapters (tokens in the query are redacted). */
+export function logRequest(logger: Logger, method: string, url: URL | string, status: number, started: number): void {
+  const text = typeof url === 'string' ? url : `${url.pathname}${url.search}`
+  logger.info({ method, url: redactUrl(text), status, ms: Math.round(performance.now() - started) }, 'request')
 }

@@ -1,14 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { PlainRequest, PlainResponse } from './exchange.ts'
 
 /**
- * A plain-HTTP route. `handle` answers, or throws an AppError (or a TokenError) for the request
- * handler to answer: routes never write errors themselves.
+ * A plain-HTTP route, written once for both adapters. `handle` returns the answer, or throws
+ * an AppError (or a TokenError) for the dispatcher to answer: routes never write errors themselves.
  */
 export interface HttpRoute {
   methods: readonly string[]
-  /** An exact path, or a pattern whose named groups become params. */
+  /** An exact path (below the basePath), or a pattern whose named groups become params. */
   path: string | RegExp
-  handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void
+  handle(request: PlainRequest, params: Record<string, string>): Promise<PlainResponse> | PlainResponse
 }
 
 export type RouteMatch =

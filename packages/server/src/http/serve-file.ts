@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { AppError } from '../errors.ts'
 import type { OpenedFile } from '../storage/opened-file.ts'
+import { emptyResponse, type Delivery, type PlainRequest, type PlainResponse } from './exchange.ts'
 import { contentDisposition, parseRange } from './range.ts'
 
 export interface ServedFile {
@@ -15,21 +15,23 @@ export interface ServeOutcome {
   range: string | null
 }
 
-// Large reads keep syscalls and event-loop turns per byte low on fast links.
-const READ_CHUNK = 1024 * 1024
-
 /**
  * Answers GET/HEAD for a stored file with validators, Range and a representation digest.
  * The handle was opened and fstat'ed before this; bytes come from that same handle, so a
- * file replaced on disk meanwhile cannot mix into the response. Closes the handle. A range past
- * the end is thrown as RANGE_NOT_SATISFIABLE (416, with a Content-Range naming the size).
+ * file replaced on disk meanwhile cannot mix into the response. The handle is closed once the
+ * answer is delivered (or refused), then `onDelivered` hears what was sent. A range past the end
+ * is thrown as RANGE_NOT_SATISFIABLE (416, with a Content-Range naming the size).
  */
-export async function serveFile(req: IncomingMessage, res: ServerResponse, served: ServedFile): Promise<ServeOutcome> {
+export async function serveFile(
+  request: PlainRequest,
+  served: ServedFile,
+  onDelivered: (outcome: ServeOutcome) => void | Promise<void> = () => {},
+): Promise<PlainResponse> {
   const { file, sha256 } = served
   const digest = Buffer.from(sha256, 'hex')
   const etag = `"${digest.toString('base64url')}"`
-  const rangeHeader = req.headers.range ?? null
-  const headers: Record<string, string | number> = {
+  const rangeHeader = request.headers.get('range')
+  const headers: Record<string, string> = {
     'Accept-Ranges': 'bytes',
     ETag: etag,
     'Last-Modified': file.modifiedAt.toUTCString(),
@@ -40,14 +42,17 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, serve
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
   }
+  const closeThen = (status: number) => async (delivery: Delivery) => {
+    await file.handle.close()
+    await onDelivered({ status, bytesSent: delivery.bytesSent, range: rangeHeader })
+  }
   try {
-    if (matchesEtag(req.headers['if-none-match'], etag)) {
-      res.writeHead(304, headers).end()
-      return { status: 304, bytesSent: 0, range: rangeHeader }
+    if (matchesEtag(request.headers.get('if-none-match'), etag)) {
+      return { ...emptyResponse(304, headers), done: closeThen(304) }
     }
     // If-Range with anything but our strong ETag (a date, another tag) means: send everything.
-    const ifRange = req.headers['if-range']
-    const honourRange = ifRange === undefined || ifRange === etag
+    const ifRange = request.headers.get('if-range')
+    const honourRange = ifRange === null || ifRange === etag
     const range = honourRange ? parseRange(rangeHeader ?? undefined, file.size) : ({ kind: 'full' } as const)
     if (range.kind === 'unsatisfiable') {
       throw new AppError('RANGE_NOT_SATISFIABLE', `the range is past the end of the file (${file.size} bytes)`, {
@@ -55,76 +60,19 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, serve
       })
     }
     const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, file.size - 1, 200]
-    const length = end - start + 1
+    const length = Math.max(0, end - start + 1)
     if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`
-    headers['Content-Length'] = Math.max(0, length)
-    res.writeHead(status, headers)
-    if (req.method === 'HEAD' || length <= 0) {
-      res.end()
-      return { status, bytesSent: 0, range: rangeHeader }
-    }
-    const bytesSent = await streamRange(file, res, start, length)
-    return { status, bytesSent, range: rangeHeader }
-  } finally {
+    headers['Content-Length'] = String(length)
+    const done = closeThen(status)
+    if (request.method === 'HEAD' || length === 0) return { ...emptyResponse(status, headers), done }
+    return { status, headers, body: { kind: 'file', file, start, length }, done }
+  } catch (error) {
     await file.handle.close()
+    throw error
   }
 }
 
-// A few reusable buffers: fresh 1 MiB allocations per chunk cost page faults and GC, and
-// bounding the buffers in flight bounds memory per download.
-const BUFFERS_IN_FLIGHT = 4
-
-/**
- * Copies [start, start + length) from the open handle to the response with backpressure:
- * each buffer is reused only after the socket has taken its previous contents. Stops when
- * the client goes away. Returns the bytes handed to the socket.
- */
-async function streamRange(file: OpenedFile, res: ServerResponse, start: number, length: number): Promise<number> {
-  const size = Math.min(READ_CHUNK, length)
-  const buffers = Array.from({ length: Math.min(BUFFERS_IN_FLIGHT, Math.ceil(length / size)) }, () => Buffer.allocUnsafeSlow(size))
-  const pending: (Promise<void> | undefined)[] = buffers.map(() => undefined)
-  let closed = false
-  const onClose = () => (closed = true)
-  res.once('close', onClose)
-  let sent = 0
-  try {
-    for (let i = 0; sent < length && !closed; i = (i + 1) % buffers.length) {
-      await pending[i]
-      if (closed) break
-      const buffer = buffers[i]!
-      const { bytesRead } = await file.handle.read(buffer, 0, Math.min(size, length - sent), start + sent)
-      if (bytesRead === 0) break // the file shrank under us; the client sees a short body
-      const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
-      pending[i] = new Promise<void>((resolve) => res.write(chunk, () => resolve()))
-      sent += bytesRead
-      // Honour backpressure: wait for the socket to drain before reading further ahead.
-      if (res.writableNeedDrain) await drainedOrClosed(res)
-    }
-    if (!closed) {
-      await new Promise<void>((resolve) => {
-        res.once('close', resolve)
-        res.end(resolve)
-      })
-    }
-  } finally {
-    res.off('close', onClose)
-  }
-  return sent
-}
-
-function drainedOrClosed(res: ServerResponse): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done)
-      res.off('close', done)
-      resolve()
-    }
-    res.once('drain', done)
-    res.once('close', done)
-  })
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
+function matchesEtag(header: string | null, etag: string): boolean {
   if (!header) return false
   if (header.trim() === '*') return true
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)

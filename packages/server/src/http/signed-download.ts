@@ -1,5 +1,6 @@
 import type { TokenClaims, TokenKind } from '@podlaunch/contract'
 import { assertNotRevoked, mintToken, verifyToken } from '@podlaunch/tokens'
+import { publicRouteUrl } from '../config.ts'
 import type { ServerDeps } from '../context.ts'
 import { AppError, toAppError } from '../errors.ts'
 import type { OpenedFile } from '../storage/opened-file.ts'
@@ -38,7 +39,7 @@ export async function mintDownloadUrl<K extends TokenKind>(
     issuer: deps.config.issuer,
     now: deps.clock,
   })
-  return { url: `${deps.config.publicUrl}${options.path}?token=${minted.token}`, jti: minted.jti, expiresAt: minted.expiresAt }
+  return { url: `${publicRouteUrl(deps.config, options.path)}?token=${minted.token}`, jti: minted.jti, expiresAt: minted.expiresAt }
 }
 
 export interface SignedDownloadOptions<K extends TokenKind> {
@@ -80,9 +81,9 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
   return {
     methods: ['GET', 'HEAD'],
     path: options.path,
-    async handle(req, res, _params, url) {
-      const range = req.headers.range ?? null
-      const verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(req, url), {
+    async handle(request) {
+      const range = request.headers.get('range')
+      const verified = await verifyToken(deps.keyring, options.kind, tokenFromRequest(request), {
         issuer: deps.config.issuer,
         now: deps.clock,
       })
@@ -90,10 +91,12 @@ export function signedDownloadRoute<K extends TokenKind>(deps: ServerDeps, optio
         await assertNotRevoked(deps.revocations, verified.jti)
         const target = await options.resolve(verified.claims)
         if (!target) throw new AppError('NOT_FOUND', options.notFoundMessage)
-        const outcome = await serveFile(req, res, target)
-        await log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status)
+        // The row records the bytes actually delivered, so it is written once the answer ends.
+        return await serveFile(request, target, (outcome) =>
+          log(verified.jti, verified.claims, outcome.range, outcome.bytesSent, outcome.status),
+        )
       } catch (error) {
-        // Refusals of a genuine token are logged too; the request handler answers them.
+        // Refusals of a genuine token are logged too; the dispatcher answers them.
         await log(verified.jti, verified.claims, range, 0, toAppError(error)?.status ?? 500)
         throw error
       }

@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +14,7 @@ import { startRunpodSim, type RunpodSim } from '@podlaunch/runpod-sim'
 import { createTestDatabase, usingPostgres, type TestDatabase } from '@podlaunch/db/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { TRAINER_PY, waitFor } from '../deployments/test-support.ts'
+import { freePort } from '../testing.ts'
 import { killStrayProcesses } from './test-support.ts'
 
 const appDir = fileURLToPath(new URL('../../../../apps/server/', import.meta.url))
@@ -29,15 +29,6 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 function startProcess(entry: string, env: Record<string, string>) {
   const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info' }

@@ -2,7 +2,7 @@ import { isTerminal, POD_BATCH_LIMITS, PodBatchSchema } from '@podlaunch/contrac
 import type { ServerDeps } from '../context.ts'
 import { POD_EVENTS_PATH } from '../deployments/pod-env.ts'
 import { readJsonAs } from '../http/read-body.ts'
-import { sendJson } from '../http/respond.ts'
+import { jsonResponse } from '../http/exchange.ts'
 import type { HttpRoute } from '../http/route.ts'
 import { onTerminal, terminateDeploymentPod } from '../lifecycle/teardown.ts'
 import { ingestBatch } from './ingest.ts'
@@ -16,13 +16,14 @@ export function podEventsRoute(deps: ServerDeps): HttpRoute {
   return {
     methods: ['POST'],
     path: POD_EVENTS_PATH,
-    async handle(req, res, _params, url) {
-      const deploymentId = await podDeploymentOf(deps, req, url)
-      const batch = await readJsonAs(req, POD_BATCH_LIMITS.bytes, PodBatchSchema)
+    async handle(request) {
+      const deploymentId = await podDeploymentOf(deps, request)
+      const batch = await readJsonAs(request, POD_BATCH_LIMITS.bytes, PodBatchSchema)
       if (batch.deploymentId && batch.deploymentId !== deploymentId) throw wrongDeployment()
       const result = await ingestBatch(deps, deploymentId, batch)
-      sendJson(res, 200, { ok: true, duplicate: result.duplicate })
-      if (!result.duplicate) afterIngest(deps, result.deployment, result.terminalNow, result.terminateRequested)
+      const answer = jsonResponse(200, { ok: true, duplicate: result.duplicate })
+      if (result.duplicate) return answer
+      return { ...answer, done: () => afterIngest(deps, result.deployment, result.terminalNow, result.terminateRequested) }
     },
   }
 }

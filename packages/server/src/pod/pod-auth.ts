@@ -1,7 +1,7 @@
-import type { IncomingMessage } from 'node:http'
 import { assertNotRevoked, verifyToken } from '@podlaunch/tokens'
 import type { ServerDeps } from '../context.ts'
 import { AppError } from '../errors.ts'
+import type { PlainRequest } from '../http/exchange.ts'
 import { tokenFromRequest } from '../http/token-param.ts'
 
 /**
@@ -11,10 +11,9 @@ import { tokenFromRequest } from '../http/token-param.ts'
  */
 export async function podDeploymentOf(
   deps: Pick<ServerDeps, 'keyring' | 'revocations' | 'config' | 'clock'>,
-  req: IncomingMessage,
-  url: URL,
+  request: PlainRequest,
 ): Promise<string> {
-  const token = await verifyToken(deps.keyring, 'pod', tokenFromRequest(req, url), { issuer: deps.config.issuer, now: deps.clock })
+  const token = await verifyToken(deps.keyring, 'pod', tokenFromRequest(request), { issuer: deps.config.issuer, now: deps.clock })
   await assertNotRevoked(deps.revocations, token.jti)
   return token.claims.deployment_id
 }
